@@ -1,0 +1,128 @@
+//! Problems with the input itself (unreadable, malformed or skipped files), as
+//! opposed to findings, which are problems with the configuration it describes.
+
+use serde::Serialize;
+
+use crate::source::Position;
+
+/// How serious a diagnostic is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosticLevel {
+    /// The input could not be checked and would not deploy as written (a parse
+    /// error, an oversized or binary manifest). Counts like a finding for the
+    /// exit code.
+    Error,
+    /// Part of the input was skipped or may be read differently than intended.
+    Warning,
+    /// Something was skipped on purpose; shown with `--verbose`.
+    Note,
+}
+
+impl DiagnosticLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
+            DiagnosticLevel::Note => "note",
+        }
+    }
+}
+
+/// A stable, kebab-case identifier for each kind of diagnostic.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosticCode {
+    /// The file is not valid YAML or JSON.
+    YamlSyntax,
+    /// Anchors and aliases expand past the limit (a "billion laughs" document).
+    AliasLimit,
+    /// Collections nest deeper than the limit.
+    NestingLimit,
+    /// A mapping key is repeated; the last value wins.
+    DuplicateKey,
+    /// A mapping key is itself a mapping or a sequence.
+    ComplexKey,
+    /// A merge key (`<<`) whose value is not a mapping or a list of mappings.
+    InvalidMerge,
+    /// The file could not be read.
+    Unreadable,
+    /// The file is larger than `--max-file-size`.
+    FileTooLarge,
+    /// The file holds binary data.
+    BinaryFile,
+    /// The file is not UTF-8 text.
+    InvalidEncoding,
+    /// A symbolic link loops back to one of its ancestors.
+    SymlinkLoop,
+    /// A symbolic link points outside the scanned directories.
+    SymlinkOutsideRoot,
+    /// A path given on the command line does not exist.
+    MissingPath,
+    /// A Helm chart was found; Vigie does not render charts yet.
+    ChartNotRendered,
+    /// An unexpected failure inside Vigie while reading one file.
+    Internal,
+}
+
+impl DiagnosticCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticCode::YamlSyntax => "yaml-syntax",
+            DiagnosticCode::AliasLimit => "alias-limit",
+            DiagnosticCode::NestingLimit => "nesting-limit",
+            DiagnosticCode::DuplicateKey => "duplicate-key",
+            DiagnosticCode::ComplexKey => "complex-key",
+            DiagnosticCode::InvalidMerge => "invalid-merge",
+            DiagnosticCode::Unreadable => "unreadable",
+            DiagnosticCode::FileTooLarge => "file-too-large",
+            DiagnosticCode::BinaryFile => "binary-file",
+            DiagnosticCode::InvalidEncoding => "invalid-encoding",
+            DiagnosticCode::SymlinkLoop => "symlink-loop",
+            DiagnosticCode::SymlinkOutsideRoot => "symlink-outside-root",
+            DiagnosticCode::MissingPath => "missing-path",
+            DiagnosticCode::ChartNotRendered => "chart-not-rendered",
+            DiagnosticCode::Internal => "internal",
+        }
+    }
+}
+
+/// One problem with the input, located as precisely as known.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub level: DiagnosticLevel,
+    pub code: DiagnosticCode,
+    pub message: String,
+    /// Display path of the file or directory concerned.
+    pub path: String,
+    /// Where in the file, when the problem has a position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        level: DiagnosticLevel,
+        code: DiagnosticCode,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            level,
+            code,
+            message: message.into(),
+            path: path.into(),
+            position: None,
+        }
+    }
+
+    pub fn at(mut self, position: Position) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    /// Order used in every report: by path, then position, then text.
+    pub fn sort_key(&self) -> (&str, Option<Position>, DiagnosticLevel, &str) {
+        (&self.path, self.position, self.level, &self.message)
+    }
+}

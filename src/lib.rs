@@ -1,0 +1,185 @@
+//! Vigie: a static security and compliance analyzer for GitOps repositories.
+//!
+//! The pipeline runs in one direction: [`discover`] finds the files, [`load`]
+//! parses them into spanned trees and [`model`] resources, [`rules`] check the
+//! resources, and [`report`] turns findings into text, JSON or SARIF.
+
+pub mod diagnostic;
+pub mod discover;
+pub mod frameworks;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use diagnostic::Diagnostic;
+use discover::{DiscoverError, DiscoverOptions};
+use load::LoadOptions;
+use model::Resource;
+use rules::{Context, Finding, Findings, Rule, Severity};
+use source::SourceMap;
+
+/// Everything a scan needs to know.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// Files and directories to scan.
+    pub paths: Vec<PathBuf>,
+    pub discover: DiscoverOptions,
+    pub load: LoadOptions,
+    /// Only rules of these frameworks (any of them); all rules when empty.
+    pub frameworks: Vec<String>,
+    /// Only these rules (IDs or names); all rules when empty.
+    pub rules: Vec<String>,
+    /// Only findings at or above this severity.
+    pub min_severity: Option<Severity>,
+}
+
+/// The result of a scan.
+#[derive(Debug)]
+pub struct Scan {
+    pub sources: SourceMap,
+    pub resources: Vec<Resource>,
+    /// The rules that ran, in ID order.
+    pub rules: Vec<&'static Rule>,
+    /// Frameworks the scan was limited to.
+    pub frameworks: Vec<String>,
+    /// Sorted by file, position and rule.
+    pub findings: Vec<Finding>,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Scan {
+    /// Whether the input holds a problem that fails the scan on its own (a file
+    /// that cannot be parsed would not deploy either).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == diagnostic::DiagnosticLevel::Error)
+    }
+}
+
+/// Why a scan could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error("unknown framework {0:?} (known: {known})", known = known_frameworks())]
+    UnknownFramework(String),
+    #[error("unknown rule {0:?} (`vigie rules` lists them)")]
+    UnknownRule(String),
+}
+
+fn known_frameworks() -> String {
+    frameworks::FRAMEWORKS
+        .iter()
+        .map(|f| f.id)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rules selected by framework and ID.
+pub fn select_rules(frameworks: &[String], ids: &[String]) -> Result<Vec<&'static Rule>, Error> {
+    for framework in frameworks {
+        if frameworks::find(framework).is_none() {
+            return Err(Error::UnknownFramework(framework.clone()));
+        }
+    }
+    let mut wanted = Vec::new();
+    for id in ids {
+        wanted.push(rules::find(id).ok_or_else(|| Error::UnknownRule(id.clone()))?);
+    }
+    Ok(rules::all()
+        .iter()
+        .copied()
+        .filter(|rule| wanted.is_empty() || wanted.iter().any(|w| w.id == rule.id))
+        .filter(|rule| {
+            frameworks.is_empty()
+                || rule
+                    .frameworks
+                    .iter()
+                    .any(|f| frameworks.iter().any(|g| g == f))
+        })
+        .collect())
+}
+
+/// Runs the whole pipeline.
+pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
+    let selected = select_rules(&options.frameworks, &options.rules)?;
+    let discovery = discover::discover(&options.paths, &options.discover)?;
+    let loaded = load::load_files(&discovery.files, &options.load);
+    let context = Context {
+        pss_restricted: selected
+            .iter()
+            .any(|r| r.frameworks == rules::pss::RESTRICTED),
+    };
+    let mut findings: Vec<Finding> = loaded
+        .resources
+        .par_iter()
+        .flat_map_iter(|resource| {
+            let mut found = Vec::new();
+            for rule in &selected {
+                (rule.check)(
+                    &context,
+                    resource,
+                    &mut Findings::new(rule, resource, &mut found),
+                );
+            }
+            found
+        })
+        .collect();
+    if let Some(min) = options.min_severity {
+        findings.retain(|f| f.severity >= min);
+    }
+    findings.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.rule.id, &a.message, &a.field).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.rule.id,
+            &b.message,
+            &b.field,
+        ))
+    });
+    assign_fingerprints(&mut findings, &loaded.sources);
+    let mut diagnostics = discovery.diagnostics;
+    diagnostics.extend(loaded.diagnostics);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    Ok(Scan {
+        sources: loaded.sources,
+        resources: loaded.resources,
+        rules: selected,
+        frameworks: options.frameworks.clone(),
+        findings,
+        diagnostics,
+    })
+}
+
+/// Fingerprints identify a finding by rule, file, resource and field path, not by
+/// line, so they survive edits elsewhere in the file. Identical findings are told
+/// apart by their order.
+fn assign_fingerprints(findings: &mut [Finding], sources: &SourceMap) {
+    let mut seen = std::collections::HashMap::new();
+    for finding in findings {
+        let r = &finding.resource;
+        let key = format!(
+            "{}\0{}\0{}\0{}\0{}\0{}\0{}",
+            finding.rule.id,
+            sources.get(finding.span.file).display,
+            r.api_version,
+            r.kind,
+            r.namespace.as_deref().unwrap_or(""),
+            r.name.as_deref().unwrap_or(""),
+            finding.field
+        );
+        let occurrence = seen.entry(key.clone()).or_insert(0u32);
+        *occurrence += 1;
+        let hash = source::sha256_hex(format!("{key}\0{occurrence}").as_bytes());
+        finding.fingerprint = hash[..32].to_string();
+    }
+}

@@ -1,0 +1,268 @@
+//! The `vigie` command line: parses arguments, runs the library, maps the result
+//! to an exit code (0 clean, 1 findings or unparseable input, 2 usage or
+//! internal error).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use vigie::load::{DEFAULT_MAX_FILE_SIZE, LoadOptions, human_size, parse_size};
+use vigie::report::{json, sarif, text};
+use vigie::rules::{self, Severity};
+use vigie::{ScanOptions, discover::DiscoverOptions};
+
+/// Static security and compliance analysis for GitOps repositories.
+///
+/// Vigie reads Kubernetes manifests (YAML and JSON, multi-document streams and
+/// lists) and reports Pod Security Standards violations with the exact file,
+/// line and column of the offending field, before anything is deployed.
+#[derive(Parser)]
+#[command(name = "vigie", version, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files and directories and report findings.
+    ///
+    /// Exit status: 0 when nothing at or above --severity was found, 1 when
+    /// something was (or a manifest could not be parsed), 2 on a usage error.
+    Scan(ScanArgs),
+    /// List every rule with its severity and frameworks.
+    Rules {
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation: what it checks, why, an example and the fix.
+    Explain {
+        /// Rule ID (PSS001) or name (privileged-container).
+        rule: String,
+    },
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Files and directories to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Only run the rules of this framework (repeatable): pss-baseline, pss-restricted.
+    #[arg(long = "framework", value_name = "ID")]
+    frameworks: Vec<String>,
+    /// Only run this rule, by ID or name (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    rules: Vec<String>,
+    /// Only report findings at or above this severity: low, medium, high, critical.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
+    severity: Option<Severity>,
+    /// Skip paths matching this gitignore-style glob (repeatable), e.g. 'vendor/**'.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Skip files larger than this (e.g. 10MiB, 512K); each one is reported.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "10MiB")]
+    max_file_size: u64,
+    /// Do not honour .gitignore, .ignore and .git/info/exclude files.
+    #[arg(long)]
+    no_ignore: bool,
+    /// When to color text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Also show notes (files skipped as binary, oversized or not manifests).
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    text.parse()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
+        Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("vigie: error: {message}");
+        ExitCode::from(2)
+    })
+}
+
+fn scan(args: ScanArgs) -> Result<ExitCode, String> {
+    let options = ScanOptions {
+        paths: args.paths,
+        discover: DiscoverOptions {
+            exclude: args.exclude,
+            respect_ignore_files: !args.no_ignore,
+        },
+        load: LoadOptions {
+            max_file_size: args.max_file_size,
+            ..LoadOptions::default()
+        },
+        frameworks: args.frameworks,
+        rules: args.rules,
+        min_severity: args.severity,
+    };
+    let scan = vigie::scan(&options).map_err(|e| e.to_string())?;
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    };
+    let report = match args.format {
+        Format::Text => text::render(
+            &scan,
+            &text::TextOptions {
+                color,
+                verbose: args.verbose,
+            },
+        ),
+        Format::Json => json::render(&scan),
+        Format::Sarif => sarif::render(&scan),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, report)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!(
+                "vigie: {} {}, {} input {}; report written to {}",
+                scan.findings.len(),
+                if scan.findings.len() == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                },
+                scan.diagnostics.len(),
+                if scan.diagnostics.len() == 1 {
+                    "problem"
+                } else {
+                    "problems"
+                },
+                path.display()
+            );
+        }
+        None => write_stdout(&report)?,
+    }
+    let failed = !scan.findings.is_empty() || scan.has_errors();
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list_rules(format: ListFormat) -> Result<(), String> {
+    let rules = rules::all();
+    let output = match format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "name": r.name,
+                        "severity": r.severity,
+                        "summary": r.summary,
+                        "frameworks": r.frameworks,
+                        "documentation": r.documentation(),
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
+            text.push('\n');
+            text
+        }
+        ListFormat::Text => {
+            let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(4);
+            let frameworks: Vec<String> = rules.iter().map(|r| r.frameworks.join(",")).collect();
+            let fw_width = frameworks
+                .iter()
+                .map(String::len)
+                .max()
+                .unwrap_or(10)
+                .max(10);
+            let mut text = format!(
+                "{:<7} {:<8} {:<name_width$} {:<fw_width$} SUMMARY\n",
+                "ID", "SEVERITY", "NAME", "FRAMEWORKS"
+            );
+            for (rule, frameworks) in rules.iter().zip(&frameworks) {
+                text.push_str(&format!(
+                    "{:<7} {:<8} {:<name_width$} {:<fw_width$} {}\n",
+                    rule.id, rule.severity, rule.name, frameworks, rule.summary
+                ));
+            }
+            text.push_str(&format!(
+                "\n{} rules. `vigie explain ID` prints a rule's documentation. Files over {} are skipped by default.\n",
+                rules.len(),
+                human_size(DEFAULT_MAX_FILE_SIZE)
+            ));
+            text
+        }
+    };
+    write_stdout(&output)
+}
+
+fn explain(id: &str) -> Result<(), String> {
+    let rule =
+        rules::find(id).ok_or_else(|| format!("unknown rule {id:?} (`vigie rules` lists them)"))?;
+    let text = format!(
+        "{} {}\n{}\n\nSeverity: {}\nFrameworks: {}\n\n{}",
+        rule.id,
+        rule.name,
+        rule.summary,
+        rule.severity,
+        rule.frameworks.join(", "),
+        rule.documentation()
+    );
+    write_stdout(&text)
+}
+
+/// Writes to standard output; a closed pipe (`vigie rules | head`) is not an error.
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}

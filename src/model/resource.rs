@@ -1,0 +1,187 @@
+//! Kubernetes objects found in loaded documents.
+
+use crate::source::yaml::{Document, Node, Value};
+use crate::source::{FileId, Span};
+
+/// Where a resource was read from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: FileId,
+    /// 0-based document number in the file.
+    pub document: usize,
+    /// 0-based position in the `items` of a `List` document.
+    pub item: Option<usize>,
+}
+
+/// A Kubernetes object: its identity and its spanned body.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub api_version: String,
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// The whole object, `apiVersion` and `kind` included.
+    pub body: Node,
+    pub origin: Origin,
+}
+
+impl Resource {
+    fn new(body: Node, api_version: String, kind: String, origin: Origin) -> Self {
+        let metadata = body.get("metadata");
+        let text = |key: &str| {
+            metadata
+                .and_then(|m| m.get(key))
+                .and_then(Node::as_str)
+                .map(str::to_string)
+        };
+        Resource {
+            name: text("name").or_else(|| text("generateName")),
+            namespace: text("namespace"),
+            api_version,
+            kind,
+            body,
+            origin,
+        }
+    }
+
+    /// The API group: `apps` for `apps/v1`, empty for the core group (`v1`).
+    pub fn group(&self) -> &str {
+        match self.api_version.rsplit_once('/') {
+            Some((group, _)) => group,
+            None => "",
+        }
+    }
+
+    pub fn metadata(&self) -> Option<&Node> {
+        self.body.get("metadata")
+    }
+
+    /// `Deployment shop/web`, `ClusterRole admin`, `Pod (unnamed)`.
+    pub fn display_name(&self) -> String {
+        let name = self.name.as_deref().unwrap_or("(unnamed)");
+        match &self.namespace {
+            Some(namespace) => format!("{} {namespace}/{name}", self.kind),
+            None => format!("{} {name}", self.kind),
+        }
+    }
+
+    /// Where to point when a finding concerns the whole object: its
+    /// `metadata.name`, else its `kind`, else its first line.
+    pub fn anchor_span(&self) -> Span {
+        self.metadata()
+            .and_then(|m| m.entry("name"))
+            .or_else(|| self.body.entry("kind"))
+            .map_or(self.body.span, |e| e.span())
+    }
+}
+
+/// The resources a document holds: the object itself, or the items of a list.
+///
+/// Like `kubectl`, any object with an `items` sequence is a list; items without
+/// `apiVersion` and `kind` take them from the list (`PodList` items are Pods).
+/// Documents without `apiVersion` and `kind` are not Kubernetes objects and are
+/// skipped quietly.
+pub fn resources_from_document(file: FileId, document: Document) -> Vec<Resource> {
+    let root = document.root;
+    let Some((api_version, kind)) = type_meta(&root) else {
+        return Vec::new();
+    };
+    let is_list = matches!(root.get("items").map(|n| &n.value), Some(Value::Seq(_)));
+    if !is_list {
+        let origin = Origin {
+            file,
+            document: document.index,
+            item: None,
+        };
+        return vec![Resource::new(root, api_version, kind, origin)];
+    }
+    let item_kind = kind.strip_suffix("List").unwrap_or(&kind).to_string();
+    let Value::Map(entries) = root.value else {
+        return Vec::new();
+    };
+    let Some(items) = entries.into_iter().find(|e| e.key.text == "items") else {
+        return Vec::new();
+    };
+    let Value::Seq(items) = items.value.value else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let (item_api_version, kind) = match type_meta(&item) {
+                Some(meta) => meta,
+                None if item.get("apiVersion").is_none() && item.get("kind").is_none() => {
+                    if item_kind.is_empty()
+                        || item_kind == kind
+                        || !matches!(item.value, Value::Map(_))
+                    {
+                        return None;
+                    }
+                    (api_version.clone(), item_kind.clone())
+                }
+                None => return None,
+            };
+            let origin = Origin {
+                file,
+                document: document.index,
+                item: Some(i),
+            };
+            Some(Resource::new(item, item_api_version, kind, origin))
+        })
+        .collect()
+}
+
+/// `apiVersion` and `kind`, when both are non-empty strings.
+fn type_meta(node: &Node) -> Option<(String, String)> {
+    let api_version = node.get("apiVersion")?.as_str()?;
+    let kind = node.get("kind")?.as_str()?;
+    if api_version.is_empty() || kind.is_empty() {
+        return None;
+    }
+    Some((api_version.to_string(), kind.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::yaml::{Limits, load};
+
+    fn resources(text: &str) -> Vec<Resource> {
+        let loaded = load(FileId(0), "t.yaml", text, Limits::default());
+        loaded
+            .documents
+            .into_iter()
+            .flat_map(|d| resources_from_document(FileId(0), d))
+            .collect()
+    }
+
+    #[test]
+    fn reads_identity() {
+        let r = resources(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n",
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].group(), "apps");
+        assert_eq!(r[0].display_name(), "Deployment shop/web");
+        assert_eq!(r[0].anchor_span().start.line, 4);
+    }
+
+    #[test]
+    fn flattens_lists() {
+        let r = resources(
+            "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n",
+        );
+        let kinds: Vec<_> = r.iter().map(|r| (r.kind.as_str(), r.origin.item)).collect();
+        assert_eq!(kinds, [("Pod", Some(0)), ("Service", Some(1))]);
+        let untyped = resources("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n");
+        assert!(untyped.is_empty());
+    }
+
+    #[test]
+    fn ignores_documents_without_type() {
+        assert!(resources("name: x\n").is_empty());
+        assert!(resources("- a\n").is_empty());
+        assert!(resources("apiVersion: v1\n").is_empty());
+    }
+}

@@ -1,0 +1,151 @@
+//! Machine-readable output. The schema is documented in `docs/json-output.md`
+//! and `docs/scan-output.schema.json`; field names only change with
+//! [`FORMAT_VERSION`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::Scan;
+use crate::diagnostic::{Diagnostic, DiagnosticLevel};
+use crate::rules::{ResourceIdentity, Severity};
+use crate::source::Position;
+
+/// Version of the JSON output format.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Output<'a> {
+    format_version: u32,
+    tool: Tool,
+    frameworks: &'a [String],
+    rules: Vec<RuleOut<'a>>,
+    findings: Vec<FindingOut<'a>>,
+    diagnostics: &'a [Diagnostic],
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    severity: Severity,
+    summary: &'a str,
+    frameworks: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FindingOut<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    location: Location<'a>,
+    resource: &'a ResourceIdentity,
+    field: &'a str,
+    frameworks: &'a [&'a str],
+    fingerprint: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    path: &'a str,
+    start: Position,
+    end: Position,
+    /// The source line the finding starts on.
+    snippet: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary {
+    files: usize,
+    resources: usize,
+    rules: usize,
+    findings: usize,
+    by_severity: BTreeMap<&'static str, usize>,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
+/// Renders the scan as pretty-printed JSON, ending with a newline.
+pub fn render(scan: &Scan) -> String {
+    let findings = scan
+        .findings
+        .iter()
+        .map(|f| {
+            let file = scan.sources.get(f.span.file);
+            let span = file.clamp(f.span);
+            FindingOut {
+                rule: f.rule.id,
+                name: f.rule.name,
+                severity: f.severity,
+                message: &f.message,
+                location: Location {
+                    path: &file.display,
+                    start: span.start,
+                    end: span.end,
+                    snippet: file.line(span.start.line).unwrap_or(""),
+                },
+                resource: &f.resource,
+                field: &f.field,
+                frameworks: f.rule.frameworks,
+                fingerprint: &f.fingerprint,
+            }
+        })
+        .collect();
+    let count = |level| scan.diagnostics.iter().filter(|d| d.level == level).count();
+    let output = Output {
+        format_version: FORMAT_VERSION,
+        tool: Tool {
+            name: "vigie",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        frameworks: &scan.frameworks,
+        rules: scan
+            .rules
+            .iter()
+            .map(|r| RuleOut {
+                id: r.id,
+                name: r.name,
+                severity: r.severity,
+                summary: r.summary,
+                frameworks: r.frameworks,
+            })
+            .collect(),
+        findings,
+        diagnostics: &scan.diagnostics,
+        summary: Summary {
+            files: scan.sources.len(),
+            resources: scan.resources.len(),
+            rules: scan.rules.len(),
+            findings: scan.findings.len(),
+            by_severity: Severity::ALL
+                .iter()
+                .map(|&s| {
+                    (
+                        s.as_str(),
+                        scan.findings.iter().filter(|f| f.severity == s).count(),
+                    )
+                })
+                .collect(),
+            errors: count(DiagnosticLevel::Error),
+            warnings: count(DiagnosticLevel::Warning),
+            notes: count(DiagnosticLevel::Note),
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,5 @@
+//! Output formats. Each turns the same [`Scan`](crate::Scan) into bytes.
+
+pub mod json;
+pub mod sarif;
+pub mod text;

@@ -1,0 +1,112 @@
+//! Scanned files and the spanned trees loaded from them.
+
+mod span;
+pub mod yaml;
+
+pub use span::{FileId, Position, Span};
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// One file the scan read.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Where the file is on disk.
+    pub path: PathBuf,
+    /// The path shown to users and written to reports: relative to the working
+    /// directory when possible, with `/` separators.
+    pub display: String,
+    /// The file's text; empty when the file could not be read.
+    pub text: String,
+    /// Lowercase hex SHA-256 of the bytes read.
+    pub sha256: String,
+    /// Byte offset of the start of each line, computed on first use.
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: String, sha256: String) -> Self {
+        SourceFile {
+            path,
+            display,
+            text,
+            sha256,
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        });
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *starts.get(index)?;
+        if start > self.text.len() || (start == self.text.len() && index > 0) {
+            return None;
+        }
+        let end = starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+
+    /// The span with its end column kept within its line (block scalars end
+    /// "at the end of the line", which the loader cannot measure).
+    pub fn clamp(&self, span: Span) -> Span {
+        let Some(line) = self.line(span.end.line) else {
+            return span;
+        };
+        let limit = line.chars().count() as u32 + 1;
+        Span {
+            end: Position::new(span.end.line, span.end.column.min(limit)),
+            ..span
+        }
+    }
+}
+
+/// Every file of a scan, indexed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new(files: Vec<SourceFile>) -> Self {
+        SourceMap { files }
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Lowercase hex encoding of a SHA-256 digest of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for byte in digest.iter() {
+        out.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        out.push(char::from_digit(u32::from(byte & 0xf), 16).unwrap_or('0'));
+    }
+    out
+}

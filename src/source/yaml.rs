@@ -1,0 +1,1078 @@
+//! Spanned YAML and JSON loading, with scalars typed the way Kubernetes types them.
+//!
+//! Kubernetes reads manifests with `sigs.k8s.io/yaml`, which decodes YAML 1.1 with
+//! go-yaml v2 and then converts the result to JSON. This loader reproduces that
+//! reading on top of saphyr's event parser, so that `privileged: yes` is the boolean
+//! `true`, `runAsUser: 0x0` is the integer 0 and `<<: *defaults` merges keys, while
+//! every key, value and sequence item keeps the position it was written at.
+//!
+//! Hostile input is bounded: alias expansion has a budget (a "billion laughs"
+//! document fails with a diagnostic instead of exhausting memory), nesting depth is
+//! capped, and a syntax error only loses the document it is in: loading resumes at
+//! the next `---` line.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
+
+use super::{FileId, Position, Span};
+use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
+
+/// A typed value, as Kubernetes sees it after YAML-to-JSON conversion.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in document order; keys are unique (a repeated key keeps the last
+    /// value, like go-yaml).
+    Map(Vec<Entry>),
+}
+
+/// A value and where it was written. A value reached through an alias or a merge
+/// key keeps the position of its definition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// One `key: value` pair of a mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Key,
+    pub value: Node,
+}
+
+/// A mapping key, converted to a string the way `sigs.k8s.io/yaml` converts keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub text: String,
+    pub span: Span,
+}
+
+impl Entry {
+    /// The span of the whole field: from the key to the end of its value, or the
+    /// key alone when the value was defined elsewhere (an alias).
+    pub fn span(&self) -> Span {
+        self.key.span.to(self.value.span)
+    }
+}
+
+impl Node {
+    /// The value of `key` in a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// The entry (key and value) of `key` in a mapping.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key.text == key),
+            _ => None,
+        }
+    }
+
+    /// Follows a path of mapping keys.
+    pub fn get_path(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// An integer, also from a float with an integral value (JSON does not tell
+    /// `1` from `1.0`, so neither does the API server).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The items of a sequence; empty for anything else (including null).
+    pub fn items(&self) -> &[Node] {
+        self.as_seq().unwrap_or(&[])
+    }
+
+    /// A short rendering of a scalar for messages (`true`, `0`, `"Unconfined"`).
+    pub fn display_scalar(&self) -> String {
+        match &self.value {
+            Value::Null => "null".to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => format_float(*f),
+            Value::Str(s) => format!("{s:?}"),
+            Value::Seq(_) => "[…]".to_string(),
+            Value::Map(_) => "{…}".to_string(),
+        }
+    }
+}
+
+/// Bounds that keep hostile input from exhausting time or memory.
+#[derive(Copy, Clone, Debug)]
+pub struct Limits {
+    /// Deepest nesting of collections accepted.
+    pub max_depth: usize,
+    /// Nodes alias expansion may always create in one document…
+    pub alias_budget_floor: usize,
+    /// …or this many times the nodes written in the document, if larger.
+    pub alias_budget_ratio: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 200,
+            alias_budget_floor: 100_000,
+            alias_budget_ratio: 10,
+        }
+    }
+}
+
+/// One YAML document of a file.
+#[derive(Debug)]
+pub struct Document {
+    /// 0-based position of the document in its file.
+    pub index: usize,
+    pub root: Node,
+}
+
+/// What loading a file produced: the documents that parsed, and why others did not.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads every document of a YAML (or JSON) text.
+pub fn load(file: FileId, display: &str, text: &str, limits: Limits) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut chunk_start = 0usize; // byte offset of the text still to parse
+    let mut line_offset = 0u32; // lines before `chunk_start`
+    let mut next_index = 0usize;
+    loop {
+        let chunk = &text[chunk_start..];
+        let mut builder = Builder::new(file, display, line_offset, limits, next_index);
+        let result = builder.run(chunk);
+        next_index = builder.next_index;
+        loaded.documents.append(&mut builder.documents);
+        loaded.diagnostics.append(&mut builder.diagnostics);
+        let Err(error) = result else { break };
+        let at = builder.position(error.marker());
+        loaded.diagnostics.push(
+            Diagnostic::new(
+                DiagnosticLevel::Error,
+                DiagnosticCode::YamlSyntax,
+                display,
+                format!("invalid YAML: {}", error.info()),
+            )
+            .at(at),
+        );
+        // The document with the error is lost; resume at the next document marker
+        // (always past the start of this chunk, so that loading ends).
+        match next_document_marker(text, chunk_start, at.line.max(line_offset + 2)) {
+            Some((offset, line)) => {
+                chunk_start = offset;
+                line_offset = line - 1;
+                next_index += 1;
+            }
+            None => break,
+        }
+    }
+    loaded
+}
+
+/// The byte offset and 1-based line of the first `---` line at or after
+/// `min_line`, searching from byte offset `from`.
+fn next_document_marker(text: &str, from: usize, min_line: u32) -> Option<(usize, u32)> {
+    let mut line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..from]).count() as u32;
+    let mut offset = from;
+    while offset < text.len() {
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[offset..]).map_or(text.len(), |i| offset + i);
+        let content = &text[offset..end];
+        if line >= min_line && content.starts_with("---") {
+            let rest = &content[3..];
+            if rest.is_empty() || rest.starts_with([' ', '\t', '\r']) {
+                return Some((offset, line));
+            }
+        }
+        offset = end + 1;
+        line += 1;
+    }
+    None
+}
+
+/// A mapping key waiting for its value.
+enum PendingKey {
+    Key(Key),
+    /// `<<`: the value is merged into the mapping.
+    Merge(Span),
+    /// A key that cannot become a string; its value is dropped.
+    Invalid,
+}
+
+enum FrameKind {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<Entry>,
+        /// Whether each entry was written in this mapping (not merged in).
+        explicit: Vec<bool>,
+        /// Key index, built once a mapping grows large.
+        index: Option<HashMap<String, usize>>,
+        key: Option<PendingKey>,
+    },
+}
+
+struct Frame {
+    kind: FrameKind,
+    start: Position,
+    /// End of a flow collection's closing bracket is known from its end event;
+    /// a block collection ends where its last child ends.
+    flow: bool,
+    last_end: Position,
+    anchor: usize,
+    size: usize,
+}
+
+const MAP_INDEX_THRESHOLD: usize = 32;
+
+struct Builder<'a> {
+    file: FileId,
+    display: &'a str,
+    line_offset: u32,
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Nodes created from events in the current document.
+    written: usize,
+    /// Nodes created by alias expansion in the current document.
+    expanded: usize,
+    root: Option<Node>,
+    /// A fatal problem in the current document: its events are skipped.
+    abandoned: bool,
+    document_start: Position,
+    documents: Vec<Document>,
+    diagnostics: Vec<Diagnostic>,
+    next_index: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        file: FileId,
+        display: &'a str,
+        line_offset: u32,
+        limits: Limits,
+        next_index: usize,
+    ) -> Self {
+        Builder {
+            file,
+            display,
+            line_offset,
+            limits,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            written: 0,
+            expanded: 0,
+            root: None,
+            abandoned: false,
+            document_start: Position::default(),
+            documents: Vec::new(),
+            diagnostics: Vec::new(),
+            next_index,
+        }
+    }
+
+    fn position(&self, marker: &Marker) -> Position {
+        Position {
+            line: u32::try_from(marker.line())
+                .unwrap_or(u32::MAX)
+                .saturating_add(self.line_offset),
+            column: u32::try_from(marker.col())
+                .unwrap_or(u32::MAX)
+                .saturating_add(1),
+        }
+    }
+
+    fn span(&self, start: &Marker, end: &Marker) -> Span {
+        Span::new(self.file, self.position(start), self.position(end))
+    }
+
+    fn diagnostic(
+        &mut self,
+        level: DiagnosticLevel,
+        code: DiagnosticCode,
+        at: Position,
+        message: String,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::new(level, code, self.display, message).at(at));
+    }
+
+    fn run(&mut self, text: &str) -> Result<(), ScanError> {
+        let mut parser = Parser::new_from_str(text);
+        while let Some(event) = parser.next_event() {
+            let (event, span) = event?;
+            match event {
+                Event::DocumentStart(_) => {
+                    self.anchors.clear();
+                    self.stack.clear();
+                    self.root = None;
+                    self.abandoned = false;
+                    self.written = 0;
+                    self.expanded = 0;
+                    self.document_start = self.position(&span.start);
+                }
+                Event::DocumentEnd => {
+                    if let Some(root) = self.root.take() {
+                        if !self.abandoned {
+                            self.documents.push(Document {
+                                index: self.next_index,
+                                root,
+                            });
+                        }
+                    }
+                    self.next_index += 1;
+                }
+                _ if self.abandoned => {}
+                Event::Scalar(value, style, anchor, tag) => {
+                    let span = self.span(&span.start, &span.end);
+                    let span = block_scalar_span(span, style);
+                    self.written += 1;
+                    self.scalar(&value, style, tag.as_deref(), anchor, span);
+                }
+                Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                    if self.stack.len() >= self.limits.max_depth {
+                        let at = self.position(&span.start);
+                        self.abandon(
+                            DiagnosticCode::NestingLimit,
+                            at,
+                            format!(
+                                "collections nest deeper than {} levels; document skipped",
+                                self.limits.max_depth
+                            ),
+                        );
+                        continue;
+                    }
+                    let start = self.position(&span.start);
+                    let flow = span.start.index() != span.end.index();
+                    let kind = if matches!(event, Event::SequenceStart(..)) {
+                        FrameKind::Seq(Vec::new())
+                    } else {
+                        FrameKind::Map {
+                            entries: Vec::new(),
+                            explicit: Vec::new(),
+                            index: None,
+                            key: None,
+                        }
+                    };
+                    self.written += 1;
+                    self.stack.push(Frame {
+                        kind,
+                        start,
+                        flow,
+                        last_end: self.position(&span.end),
+                        anchor,
+                        size: 1,
+                    });
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let Some(frame) = self.stack.pop() else {
+                        continue;
+                    };
+                    let end = if frame.flow {
+                        self.position(&span.end)
+                    } else {
+                        frame.last_end
+                    };
+                    let value = match frame.kind {
+                        FrameKind::Seq(items) => Value::Seq(items),
+                        FrameKind::Map { entries, .. } => Value::Map(entries),
+                    };
+                    let node = Node {
+                        value,
+                        span: Span::new(self.file, frame.start, end),
+                    };
+                    self.complete(node, frame.size, frame.anchor);
+                }
+                Event::Alias(id) => {
+                    let at = self.span(&span.start, &span.end);
+                    // The parser rejects unknown aliases, so a miss adds nothing.
+                    let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
+                        continue;
+                    };
+                    let budget = self
+                        .limits
+                        .alias_budget_floor
+                        .max(self.written.saturating_mul(self.limits.alias_budget_ratio));
+                    if self.expanded.saturating_add(size) > budget {
+                        self.abandon(
+                            DiagnosticCode::AliasLimit,
+                            at.start,
+                            format!(
+                                "aliases expand to more than {budget} nodes (a \"billion laughs\" document?); document skipped"
+                            ),
+                        );
+                        continue;
+                    }
+                    let Some((node, _)) = self.anchors.get(&id) else {
+                        continue;
+                    };
+                    let node = node.clone();
+                    self.expanded += size;
+                    self.alias(node, size, at);
+                }
+                Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn abandon(&mut self, code: DiagnosticCode, at: Position, message: String) {
+        self.diagnostic(DiagnosticLevel::Error, code, at, message);
+        self.abandoned = true;
+        self.stack.clear();
+        self.anchors.clear();
+        self.root = Some(Node {
+            value: Value::Null,
+            span: Span::new(self.file, self.document_start, self.document_start),
+        });
+    }
+
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        anchor: usize,
+        span: Span,
+    ) {
+        if let Some(Frame {
+            kind: FrameKind::Map {
+                key: key @ None, ..
+            },
+            last_end,
+            ..
+        }) = self.stack.last_mut()
+        {
+            // A mapping key: no need to build a node.
+            *last_end = (*last_end).max(span.end);
+            let is_merge = text == "<<"
+                && match tag {
+                    None => style == ScalarStyle::Plain,
+                    Some(tag) => tag.is_yaml_core_schema() && tag.suffix == "merge",
+                };
+            *key = Some(if is_merge {
+                PendingKey::Merge(span)
+            } else {
+                let value = resolve_scalar(text, style, tag);
+                PendingKey::Key(Key {
+                    text: key_text(&value),
+                    span,
+                })
+            });
+            if anchor != 0 {
+                let node = Node {
+                    value: resolve_scalar(text, style, tag),
+                    span,
+                };
+                self.anchors.insert(anchor, (node, 1));
+            }
+            return;
+        }
+        let node = Node {
+            value: resolve_scalar(text, style, tag),
+            span,
+        };
+        self.complete(node, 1, anchor);
+    }
+
+    /// An alias used as a key or a value.
+    fn alias(&mut self, node: Node, size: usize, at: Span) {
+        if let Some(Frame {
+            kind: FrameKind::Map {
+                key: key @ None, ..
+            },
+            ..
+        }) = self.stack.last_mut()
+        {
+            *key = Some(match &node.value {
+                Value::Seq(_) | Value::Map(_) => PendingKey::Invalid,
+                scalar => PendingKey::Key(Key {
+                    text: key_text(scalar),
+                    span: at,
+                }),
+            });
+            return;
+        }
+        self.complete(node, size, 0);
+    }
+
+    /// Attaches a finished node to its parent (or makes it the document root).
+    fn complete(&mut self, node: Node, size: usize, anchor: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return;
+        };
+        frame.size = frame.size.saturating_add(size);
+        frame.last_end = frame.last_end.max(node.span.end);
+        let key = match &mut frame.kind {
+            FrameKind::Seq(items) => {
+                items.push(node);
+                return;
+            }
+            FrameKind::Map { key, .. } => key.take(),
+        };
+        match key {
+            None => {
+                // A collection used as a key (`? [a, b]`); go-yaml rejects it.
+                if let Some(Frame {
+                    kind: FrameKind::Map { key, .. },
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    *key = Some(PendingKey::Invalid);
+                }
+                self.diagnostic(
+                    DiagnosticLevel::Error,
+                    DiagnosticCode::ComplexKey,
+                    node.span.start,
+                    "a mapping key must be a scalar, not a collection".to_string(),
+                );
+            }
+            Some(PendingKey::Invalid) => {}
+            Some(PendingKey::Key(key)) => self.insert(key, node),
+            Some(PendingKey::Merge(at)) => self.merge(node, at),
+        }
+    }
+
+    /// Adds an explicit `key: value` to the innermost mapping.
+    fn insert(&mut self, key: Key, value: Node) {
+        let Some(Frame {
+            kind:
+                FrameKind::Map {
+                    entries,
+                    explicit,
+                    index,
+                    ..
+                },
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return;
+        };
+        let position = find_key(entries, index.as_ref(), &key.text);
+        match position {
+            Some(i) => {
+                let previous = entries[i].key.span.start;
+                let was_explicit = explicit[i];
+                let text = key.text.clone();
+                let at = key.span.start;
+                entries[i] = Entry { key, value };
+                explicit[i] = true;
+                if was_explicit && previous.line != 0 {
+                    self.diagnostic(
+                        DiagnosticLevel::Warning,
+                        DiagnosticCode::DuplicateKey,
+                        at,
+                        format!(
+                            "duplicate key {text:?} (first set on line {}); Kubernetes keeps this last value",
+                            previous.line
+                        ),
+                    );
+                }
+            }
+            None => {
+                push_entry(entries, explicit, index, Entry { key, value }, true);
+            }
+        }
+    }
+
+    /// Applies a merge key: go-yaml v2 writes the merged keys into the mapping in
+    /// document order, so they replace keys written before `<<` and are replaced by
+    /// keys written after it. In a list of mappings, earlier mappings win.
+    fn merge(&mut self, value: Node, at: Span) {
+        let sources: Vec<Node> = match value.value {
+            Value::Map(_) => vec![value],
+            Value::Seq(items) if items.iter().all(|i| matches!(i.value, Value::Map(_))) => {
+                items.into_iter().rev().collect()
+            }
+            _ => {
+                self.diagnostic(
+                    DiagnosticLevel::Error,
+                    DiagnosticCode::InvalidMerge,
+                    at.start,
+                    "a merge key (<<) needs a mapping or a list of mappings".to_string(),
+                );
+                return;
+            }
+        };
+        let Some(Frame {
+            kind:
+                FrameKind::Map {
+                    entries,
+                    explicit,
+                    index,
+                    ..
+                },
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return;
+        };
+        for source in sources {
+            let Value::Map(merged) = source.value else {
+                continue;
+            };
+            for entry in merged {
+                match find_key(entries, index.as_ref(), &entry.key.text) {
+                    Some(i) => {
+                        entries[i] = entry;
+                        explicit[i] = false;
+                    }
+                    None => push_entry(entries, explicit, index, entry, false),
+                }
+            }
+        }
+    }
+}
+
+fn find_key(entries: &[Entry], index: Option<&HashMap<String, usize>>, key: &str) -> Option<usize> {
+    match index {
+        Some(index) => index.get(key).copied(),
+        None => entries.iter().position(|e| e.key.text == key),
+    }
+}
+
+fn push_entry(
+    entries: &mut Vec<Entry>,
+    explicit: &mut Vec<bool>,
+    index: &mut Option<HashMap<String, usize>>,
+    entry: Entry,
+    is_explicit: bool,
+) {
+    if let Some(index) = index {
+        index.insert(entry.key.text.clone(), entries.len());
+    } else if entries.len() >= MAP_INDEX_THRESHOLD {
+        let mut built: HashMap<String, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.key.text.clone(), i))
+            .collect();
+        built.insert(entry.key.text.clone(), entries.len());
+        *index = Some(built);
+    }
+    entries.push(entry);
+    explicit.push(is_explicit);
+}
+
+/// A block scalar's span ends at the start of the line after it; end it on its
+/// last line instead, so reports do not underline the next field.
+fn block_scalar_span(span: Span, style: ScalarStyle) -> Span {
+    match style {
+        ScalarStyle::Literal | ScalarStyle::Folded
+            if span.end.column == 1 && span.end.line > span.start.line =>
+        {
+            Span {
+                end: Position::new(span.end.line - 1, u32::MAX),
+                ..span
+            }
+        }
+        _ => span,
+    }
+}
+
+/// Types a scalar as go-yaml v2 does when decoding into `interface{}`.
+fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+    match tag {
+        None if style == ScalarStyle::Plain => resolve_plain(text),
+        None => Value::Str(text.to_string()),
+        Some(tag) if tag.is_yaml_core_schema() => match tag.suffix.as_str() {
+            "int" => match resolve_plain(text) {
+                value @ Value::Int(_) => value,
+                _ => Value::Str(text.to_string()),
+            },
+            "float" => match resolve_plain(text) {
+                Value::Int(i) => Value::Float(i as f64),
+                value @ Value::Float(_) => value,
+                _ => Value::Str(text.to_string()),
+            },
+            "bool" => match resolve_plain(text) {
+                value @ Value::Bool(_) => value,
+                _ => Value::Str(text.to_string()),
+            },
+            "null" => match resolve_plain(text) {
+                Value::Null => Value::Null,
+                _ => Value::Str(text.to_string()),
+            },
+            // !!str, !!binary, !!timestamp and the rest stay text.
+            _ => Value::Str(text.to_string()),
+        },
+        // Application tags (`!foo`) are not resolved by go-yaml: the text is kept.
+        Some(_) => Value::Str(text.to_string()),
+    }
+}
+
+/// Types an untagged plain scalar with YAML 1.1 rules (go-yaml v2's `resolve`).
+pub fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Value::Bool(true);
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Value::Bool(false);
+        }
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        _ => {}
+    }
+    match text.as_bytes()[0] {
+        b'.' => {
+            if is_yaml_float(text) {
+                if let Ok(f) = text.parse::<f64>() {
+                    return Value::Float(f);
+                }
+            }
+            Value::Str(text.to_string())
+        }
+        b'0'..=b'9' | b'+' | b'-' => {
+            let plain = text.replace('_', "");
+            if let Some(value) = parse_go_int(&plain) {
+                return value;
+            }
+            if is_yaml_float(&plain) {
+                if let Ok(f) = plain.parse::<f64>() {
+                    return Value::Float(f);
+                }
+            }
+            Value::Str(text.to_string())
+        }
+        _ => Value::Str(text.to_string()),
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`, then `ParseUint` for values past `i64::MAX`
+/// (kept as a float, the closest JSON number).
+fn parse_go_int(text: &str) -> Option<Value> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (radix, body) = if let Some(rest) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        (16, rest)
+    } else if let Some(rest) = digits
+        .strip_prefix("0o")
+        .or_else(|| digits.strip_prefix("0O"))
+    {
+        (8, rest)
+    } else if let Some(rest) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
+        (2, rest)
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        (8, &digits[1..])
+    } else {
+        (10, digits)
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = u64::from_str_radix(body, radix).ok()?;
+    if negative {
+        if magnitude <= i64::MAX as u64 + 1 {
+            return Some(Value::Int((magnitude as i128).wrapping_neg() as i64));
+        }
+        return None;
+    }
+    match i64::try_from(magnitude) {
+        Ok(i) => Some(Value::Int(i)),
+        Err(_) => Some(Value::Float(magnitude as f64)),
+    }
+}
+
+/// go-yaml's float syntax: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+fn is_yaml_float(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// A mapping key as `sigs.k8s.io/yaml` turns it into a JSON object key.
+fn key_text(value: &Value) -> String {
+    match value {
+        Value::Str(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_float(*f),
+        Value::Null => "null".to_string(),
+        Value::Seq(_) | Value::Map(_) => String::new(),
+    }
+}
+
+/// A float the way YAML users write it (`1.5`, `1e+06`, `.inf`).
+fn format_float(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".to_string()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.to_string()
+    } else if f.fract() == 0.0 && f.abs() < 1e21 {
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(text: &str) -> Loaded {
+        load(FileId(0), "t.yaml", text, Limits::default())
+    }
+
+    fn root(text: &str) -> Node {
+        let loaded = load_str(text);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        loaded
+            .documents
+            .into_iter()
+            .next()
+            .expect("a document")
+            .root
+    }
+
+    #[test]
+    fn types_scalars_like_kubernetes() {
+        let doc = root(
+            "a: yes\nb: on\nc: 0755\nd: 1e3\ne: ~\nf: 1.10\ng: 'yes'\nh: 0x1F\ni: 1_000\nj: y\nk: 08\nl: -0b11\nm: 0o17\nplus: +12\no: 2001-12-14\np: .5\nq: !!str 12\nr: !!int \"7\"\ns: !!float 3\nt: \"0\"\nu: 9223372036854775808\nv: .inf\n",
+        );
+        let v = |k: &str| doc.get(k).unwrap().value.clone();
+        assert_eq!(v("a"), Value::Bool(true));
+        assert_eq!(v("b"), Value::Bool(true));
+        assert_eq!(v("c"), Value::Int(493));
+        assert_eq!(v("d"), Value::Float(1000.0));
+        assert_eq!(v("e"), Value::Null);
+        assert_eq!(v("f"), Value::Float(1.1));
+        assert_eq!(v("g"), Value::Str("yes".into()));
+        assert_eq!(v("h"), Value::Int(31));
+        assert_eq!(v("i"), Value::Int(1000));
+        assert_eq!(v("j"), Value::Bool(true));
+        assert_eq!(v("k"), Value::Float(8.0));
+        assert_eq!(v("l"), Value::Int(-3));
+        assert_eq!(v("m"), Value::Int(15));
+        assert_eq!(v("plus"), Value::Int(12));
+        assert_eq!(v("o"), Value::Str("2001-12-14".into()));
+        assert_eq!(v("p"), Value::Float(0.5));
+        assert_eq!(v("q"), Value::Str("12".into()));
+        assert_eq!(v("r"), Value::Int(7));
+        assert_eq!(v("s"), Value::Float(3.0));
+        assert_eq!(v("t"), Value::Str("0".into()));
+        assert_eq!(v("u"), Value::Float(9223372036854775808.0));
+        assert_eq!(v("v"), Value::Float(f64::INFINITY));
+    }
+
+    #[test]
+    fn converts_keys_to_strings() {
+        let doc = root("on: 1\n12: 2\n\"yes\": 3\nn: 4\n");
+        let keys: Vec<_> = doc
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|e| e.key.text.as_str())
+            .collect();
+        assert_eq!(keys, ["true", "12", "yes", "false"]);
+    }
+
+    #[test]
+    fn records_positions_of_keys_values_and_items() {
+        let doc = root(
+            "spec:\n  containers:\n  - name: app\n    securityContext:\n      privileged: true\n",
+        );
+        let container = &doc.get_path(&["spec", "containers"]).unwrap().items()[0];
+        assert_eq!(container.span.start, Position::new(3, 5));
+        let entry = container
+            .get("securityContext")
+            .unwrap()
+            .entry("privileged")
+            .unwrap();
+        assert_eq!(entry.key.span.start, Position::new(5, 7));
+        assert_eq!(entry.value.span.start, Position::new(5, 19));
+        assert_eq!(entry.value.span.end, Position::new(5, 23));
+        assert_eq!(entry.span().end, Position::new(5, 23));
+    }
+
+    #[test]
+    fn merge_keys_follow_go_yaml_v2_order() {
+        let doc = root("base: &b\n  x: 1\n  z: 2\nm:\n  x: 0\n  <<: *b\n  z: 3\n");
+        let m = doc.get("m").unwrap();
+        assert_eq!(m.get("x").unwrap().value, Value::Int(1));
+        assert_eq!(m.get("z").unwrap().value, Value::Int(3));
+        // A merged value points at its definition.
+        assert_eq!(m.entry("x").unwrap().key.span.start.line, 2);
+    }
+
+    #[test]
+    fn merge_list_earlier_wins() {
+        let doc = root("a: &a {x: 1}\nb: &b {x: 2, z: 3}\nc:\n  <<: [*a, *b]\n");
+        let c = doc.get("c").unwrap();
+        assert_eq!(c.get("x").unwrap().value, Value::Int(1));
+        assert_eq!(c.get("z").unwrap().value, Value::Int(3));
+    }
+
+    #[test]
+    fn duplicate_keys_keep_last_and_warn() {
+        let loaded = load_str("a: 1\nb: 2\na: 3\n");
+        assert_eq!(
+            loaded.documents[0].root.get("a").unwrap().value,
+            Value::Int(3)
+        );
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].code, DiagnosticCode::DuplicateKey);
+        assert_eq!(loaded.diagnostics[0].position, Some(Position::new(3, 1)));
+    }
+
+    #[test]
+    fn alias_bomb_is_rejected() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for pair in names.windows(2) {
+            let refs = vec![format!("*{}", pair[0]); 9].join(", ");
+            text.push_str(&format!("{}: &{} [{}]\n", pair[1], pair[1], refs));
+        }
+        text.push_str("---\nkind: Next\n");
+        let loaded = load_str(&text);
+        assert_eq!(loaded.diagnostics.len(), 1, "{:?}", loaded.diagnostics);
+        assert_eq!(loaded.diagnostics[0].code, DiagnosticCode::AliasLimit);
+        assert_eq!(loaded.documents.len(), 1);
+        assert_eq!(
+            loaded.documents[0].root.get("kind").unwrap().as_str(),
+            Some("Next")
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected() {
+        let flow = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let loaded = load_str(&flow);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert!(loaded.documents.is_empty());
+        let block: String = (0..300)
+            .map(|i| format!("{}k:\n", "  ".repeat(i)))
+            .collect();
+        let loaded = load_str(&block);
+        assert_eq!(loaded.diagnostics[0].code, DiagnosticCode::NestingLimit);
+        assert!(loaded.documents.is_empty());
+    }
+
+    #[test]
+    fn syntax_error_loses_only_its_document() {
+        let loaded = load_str("kind: A\n---\nkind: [B\n---\nkind: C\n");
+        let kinds: Vec<_> = loaded
+            .documents
+            .iter()
+            .map(|d| d.root.get("kind").unwrap().as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(kinds, ["A", "C"]);
+        assert_eq!(loaded.documents[1].index, 2);
+        assert_eq!(loaded.documents[1].root.span.start.line, 5);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].code, DiagnosticCode::YamlSyntax);
+        assert_eq!(loaded.diagnostics[0].position.unwrap().line, 4);
+    }
+
+    #[test]
+    fn loads_json() {
+        let doc = root("{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Pod\",\n\t\"n\": 1.0\n}\n");
+        assert_eq!(doc.get("kind").unwrap().as_str(), Some("Pod"));
+        assert_eq!(doc.get("n").unwrap().as_i64(), Some(1));
+        assert_eq!(
+            doc.entry("kind").unwrap().key.span.start,
+            Position::new(3, 2)
+        );
+    }
+
+    #[test]
+    fn block_scalar_ends_on_its_last_line() {
+        let doc = root("a: |\n  x\n  y\nb: 1\n");
+        assert_eq!(doc.get("a").unwrap().span.end.line, 3);
+    }
+}
