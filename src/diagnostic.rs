@@ -57,8 +57,6 @@ pub enum DiagnosticCode {
     SymlinkLoop,
     /// A symbolic link points outside the scanned directories.
     SymlinkOutsideRoot,
-    /// A path given on the command line does not exist.
-    MissingPath,
     /// A Helm chart was found; Vigie does not render charts yet.
     ChartNotRendered,
     /// An unexpected failure inside Vigie while reading one file.
@@ -80,7 +78,6 @@ impl DiagnosticCode {
             DiagnosticCode::InvalidEncoding => "invalid-encoding",
             DiagnosticCode::SymlinkLoop => "symlink-loop",
             DiagnosticCode::SymlinkOutsideRoot => "symlink-outside-root",
-            DiagnosticCode::MissingPath => "missing-path",
             DiagnosticCode::ChartNotRendered => "chart-not-rendered",
             DiagnosticCode::Internal => "internal",
         }

@@ -152,13 +152,11 @@ fn excerpt(
         None => paint.dim(&format!("{:>width$} |", "")),
     };
     let _ = writeln!(out, "{}", gutter(None));
-    if line_number > 1 {
-        if let Some(previous) = file.line(line_number - 1) {
-            if !previous.trim().is_empty() {
-                let (shown, _) = window(previous, 0);
-                let _ = writeln!(out, "{} {}", gutter(Some(line_number - 1)), shown);
-            }
-        }
+    if let Some(previous) = line_number.checked_sub(1).and_then(|n| file.line(n))
+        && !previous.trim().is_empty()
+    {
+        let (shown, _) = window(previous, 0);
+        let _ = writeln!(out, "{} {}", gutter(Some(line_number - 1)), shown);
     }
     let start = span.start.column.saturating_sub(1) as usize;
     let end = if span.end.line == span.start.line {

@@ -139,6 +139,7 @@ pub(crate) use declare_rule;
 
 /// Identity of the resource a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ResourceIdentity {
     pub api_version: String,
     pub kind: String,

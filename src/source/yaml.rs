@@ -13,6 +13,8 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
+
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
 use super::{FileId, Position, Span};
@@ -25,7 +27,9 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    /// Short strings (most keys and values) are stored inline, without a heap
+    /// allocation.
+    Str(CompactString),
     Seq(Vec<Node>),
     /// Entries in document order; keys are unique (a repeated key keeps the last
     /// value, like go-yaml).
@@ -50,7 +54,7 @@ pub struct Entry {
 /// A mapping key, converted to a string the way `sigs.k8s.io/yaml` converts keys.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
-    pub text: String,
+    pub text: CompactString,
     pub span: Span,
 }
 
@@ -178,21 +182,98 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Texts larger than this are split at document markers and parsed in parallel.
+const PARALLEL_CHUNK: usize = 256 * 1024;
+
 /// Loads every document of a YAML (or JSON) text.
 pub fn load(file: FileId, display: &str, text: &str, limits: Limits) -> Loaded {
+    load_in_pieces(file, display, text, limits, PARALLEL_CHUNK)
+}
+
+fn load_in_pieces(file: FileId, display: &str, text: &str, limits: Limits, piece: usize) -> Loaded {
+    let chunks = split_at_documents(text, piece);
+    let parts: Vec<(Loaded, usize)> = if chunks.len() == 1 {
+        vec![load_chunk(file, display, text, 0, limits)]
+    } else {
+        use rayon::prelude::*;
+        chunks
+            .par_iter()
+            .map(|&(start, end, line_offset)| {
+                load_chunk(file, display, &text[start..end], line_offset, limits)
+            })
+            .collect()
+    };
     let mut loaded = Loaded::default();
-    let mut chunk_start = 0usize; // byte offset of the text still to parse
-    let mut line_offset = 0u32; // lines before `chunk_start`
+    let mut base_index = 0;
+    for (mut part, count) in parts {
+        for document in &mut part.documents {
+            document.index += base_index;
+        }
+        base_index += count;
+        loaded.documents.append(&mut part.documents);
+        loaded.diagnostics.append(&mut part.diagnostics);
+    }
+    loaded
+}
+
+/// Splits a large text into pieces of at least `target` bytes that each start at
+/// a `---` line (so no document or anchor spans two pieces): (start, end, lines
+/// before start).
+fn split_at_documents(text: &str, target: usize) -> Vec<(usize, usize, u32)> {
+    let mut chunks = Vec::new();
+    if text.len() < 2 * target {
+        chunks.push((0, text.len(), 0));
+        return chunks;
+    }
+    let bytes = text.as_bytes();
+    let (mut chunk_start, mut chunk_line) = (0usize, 0u32);
+    let (mut offset, mut line) = (0usize, 0u32); // line = lines before `offset`
+    let mut after_directive = false;
+    while offset < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |i| offset + i);
+        let content = &text[offset..end];
+        if offset - chunk_start >= target && is_document_marker(content) && !after_directive {
+            chunks.push((chunk_start, offset, chunk_line));
+            chunk_start = offset;
+            chunk_line = line;
+        }
+        if !content.trim().is_empty() {
+            after_directive = content.starts_with('%');
+        }
+        offset = end + 1;
+        line += 1;
+    }
+    chunks.push((chunk_start, text.len(), chunk_line));
+    chunks
+}
+
+fn is_document_marker(line: &str) -> bool {
+    line.strip_prefix("---")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
+}
+
+/// Loads the documents of a piece of text whose first line is line
+/// `line_offset + 1` of its file; also returns how many documents it held.
+fn load_chunk(
+    file: FileId,
+    display: &str,
+    text: &str,
+    line_offset: u32,
+    limits: Limits,
+) -> (Loaded, usize) {
+    let mut loaded = Loaded::default();
+    let mut resume_at = 0usize; // byte offset of the text still to parse
+    let mut resume_line = 0u32; // lines of `text` before `resume_at`
     let mut next_index = 0usize;
     loop {
-        let chunk = &text[chunk_start..];
-        let mut builder = Builder::new(file, display, line_offset, limits, next_index);
-        let result = builder.run(chunk);
+        let mut builder =
+            Builder::new(file, display, line_offset + resume_line, limits, next_index);
+        let result = builder.run(&text[resume_at..]);
         next_index = builder.next_index;
         loaded.documents.append(&mut builder.documents);
         loaded.diagnostics.append(&mut builder.diagnostics);
         let Err(error) = result else { break };
-        let at = builder.position(error.marker());
+        let at = clamp_to_text(text, line_offset, builder.position(error.marker()));
         loaded.diagnostics.push(
             Diagnostic::new(
                 DiagnosticLevel::Error,
@@ -203,17 +284,29 @@ pub fn load(file: FileId, display: &str, text: &str, limits: Limits) -> Loaded {
             .at(at),
         );
         // The document with the error is lost; resume at the next document marker
-        // (always past the start of this chunk, so that loading ends).
-        match next_document_marker(text, chunk_start, at.line.max(line_offset + 2)) {
+        // (always past where this attempt started, so that loading ends).
+        let error_line = at.line - line_offset;
+        match next_document_marker(text, resume_at, error_line.max(resume_line + 2)) {
             Some((offset, line)) => {
-                chunk_start = offset;
-                line_offset = line - 1;
+                resume_at = offset;
+                resume_line = line - 1;
                 next_index += 1;
             }
             None => break,
         }
     }
-    loaded
+    (loaded, next_index)
+}
+
+/// Moves a position past the end of the text (errors at end of input) onto the
+/// end of its last line, so that it can be shown.
+fn clamp_to_text(text: &str, line_offset: u32, at: Position) -> Position {
+    let lines = line_offset + text.lines().count().max(1) as u32;
+    if at.line <= lines {
+        return at;
+    }
+    let last = text.lines().last().unwrap_or("");
+    Position::new(lines, last.chars().count() as u32 + 1)
 }
 
 /// The byte offset and 1-based line of the first `---` line at or after
@@ -225,11 +318,8 @@ fn next_document_marker(text: &str, from: usize, min_line: u32) -> Option<(usize
         let end =
             memchr::memchr(b'\n', &text.as_bytes()[offset..]).map_or(text.len(), |i| offset + i);
         let content = &text[offset..end];
-        if line >= min_line && content.starts_with("---") {
-            let rest = &content[3..];
-            if rest.is_empty() || rest.starts_with([' ', '\t', '\r']) {
-                return Some((offset, line));
-            }
+        if line >= min_line && is_document_marker(content) {
+            return Some((offset, line));
         }
         offset = end + 1;
         line += 1;
@@ -253,7 +343,7 @@ enum FrameKind {
         /// Whether each entry was written in this mapping (not merged in).
         explicit: Vec<bool>,
         /// Key index, built once a mapping grows large.
-        index: Option<HashMap<String, usize>>,
+        index: Option<HashMap<CompactString, usize>>,
         key: Option<PendingKey>,
     },
 }
@@ -358,13 +448,13 @@ impl<'a> Builder<'a> {
                     self.document_start = self.position(&span.start);
                 }
                 Event::DocumentEnd => {
-                    if let Some(root) = self.root.take() {
-                        if !self.abandoned {
-                            self.documents.push(Document {
-                                index: self.next_index,
-                                root,
-                            });
-                        }
+                    if let Some(root) = self.root.take()
+                        && !self.abandoned
+                    {
+                        self.documents.push(Document {
+                            index: self.next_index,
+                            root,
+                        });
                     }
                     self.next_index += 1;
                 }
@@ -431,8 +521,24 @@ impl<'a> Builder<'a> {
                 }
                 Event::Alias(id) => {
                     let at = self.span(&span.start, &span.end);
-                    // The parser rejects unknown aliases, so a miss adds nothing.
                     let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
+                        // Anchors do not cross documents: go-yaml rejects the alias.
+                        // A null keeps the structure around it intact.
+                        self.diagnostic(
+                            DiagnosticLevel::Error,
+                            DiagnosticCode::YamlSyntax,
+                            at.start,
+                            "invalid YAML: alias to an anchor that is not defined in this document"
+                                .to_string(),
+                        );
+                        self.alias(
+                            Node {
+                                value: Value::Null,
+                                span: at,
+                            },
+                            1,
+                            at,
+                        );
                         continue;
                     };
                     let budget = self
@@ -674,7 +780,11 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn find_key(entries: &[Entry], index: Option<&HashMap<String, usize>>, key: &str) -> Option<usize> {
+fn find_key(
+    entries: &[Entry],
+    index: Option<&HashMap<CompactString, usize>>,
+    key: &str,
+) -> Option<usize> {
     match index {
         Some(index) => index.get(key).copied(),
         None => entries.iter().position(|e| e.key.text == key),
@@ -684,14 +794,14 @@ fn find_key(entries: &[Entry], index: Option<&HashMap<String, usize>>, key: &str
 fn push_entry(
     entries: &mut Vec<Entry>,
     explicit: &mut Vec<bool>,
-    index: &mut Option<HashMap<String, usize>>,
+    index: &mut Option<HashMap<CompactString, usize>>,
     entry: Entry,
     is_explicit: bool,
 ) {
     if let Some(index) = index {
         index.insert(entry.key.text.clone(), entries.len());
     } else if entries.len() >= MAP_INDEX_THRESHOLD {
-        let mut built: HashMap<String, usize> = entries
+        let mut built: HashMap<CompactString, usize> = entries
             .iter()
             .enumerate()
             .map(|(i, e)| (e.key.text.clone(), i))
@@ -723,30 +833,30 @@ fn block_scalar_span(span: Span, style: ScalarStyle) -> Span {
 fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     match tag {
         None if style == ScalarStyle::Plain => resolve_plain(text),
-        None => Value::Str(text.to_string()),
+        None => Value::Str(text.into()),
         Some(tag) if tag.is_yaml_core_schema() => match tag.suffix.as_str() {
             "int" => match resolve_plain(text) {
                 value @ Value::Int(_) => value,
-                _ => Value::Str(text.to_string()),
+                _ => Value::Str(text.into()),
             },
             "float" => match resolve_plain(text) {
                 Value::Int(i) => Value::Float(i as f64),
                 value @ Value::Float(_) => value,
-                _ => Value::Str(text.to_string()),
+                _ => Value::Str(text.into()),
             },
             "bool" => match resolve_plain(text) {
                 value @ Value::Bool(_) => value,
-                _ => Value::Str(text.to_string()),
+                _ => Value::Str(text.into()),
             },
             "null" => match resolve_plain(text) {
                 Value::Null => Value::Null,
-                _ => Value::Str(text.to_string()),
+                _ => Value::Str(text.into()),
             },
             // !!str, !!binary, !!timestamp and the rest stay text.
-            _ => Value::Str(text.to_string()),
+            _ => Value::Str(text.into()),
         },
         // Application tags (`!foo`) are not resolved by go-yaml: the text is kept.
-        Some(_) => Value::Str(text.to_string()),
+        Some(_) => Value::Str(text.into()),
     }
 }
 
@@ -769,26 +879,26 @@ pub fn resolve_plain(text: &str) -> Value {
     }
     match text.as_bytes()[0] {
         b'.' => {
-            if is_yaml_float(text) {
-                if let Ok(f) = text.parse::<f64>() {
-                    return Value::Float(f);
-                }
+            if is_yaml_float(text)
+                && let Ok(f) = text.parse::<f64>()
+            {
+                return Value::Float(f);
             }
-            Value::Str(text.to_string())
+            Value::Str(text.into())
         }
         b'0'..=b'9' | b'+' | b'-' => {
             let plain = text.replace('_', "");
             if let Some(value) = parse_go_int(&plain) {
                 return value;
             }
-            if is_yaml_float(&plain) {
-                if let Ok(f) = plain.parse::<f64>() {
-                    return Value::Float(f);
-                }
+            if is_yaml_float(&plain)
+                && let Ok(f) = plain.parse::<f64>()
+            {
+                return Value::Float(f);
             }
-            Value::Str(text.to_string())
+            Value::Str(text.into())
         }
-        _ => Value::Str(text.to_string()),
+        _ => Value::Str(text.into()),
     }
 }
 
@@ -877,14 +987,14 @@ fn is_yaml_float(text: &str) -> bool {
 }
 
 /// A mapping key as `sigs.k8s.io/yaml` turns it into a JSON object key.
-fn key_text(value: &Value) -> String {
+fn key_text(value: &Value) -> CompactString {
     match value {
         Value::Str(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => format_float(*f),
-        Value::Null => "null".to_string(),
-        Value::Seq(_) | Value::Map(_) => String::new(),
+        Value::Bool(b) => b.to_string().into(),
+        Value::Int(i) => i.to_string().into(),
+        Value::Float(f) => format_float(*f).into(),
+        Value::Null => "null".into(),
+        Value::Seq(_) | Value::Map(_) => CompactString::default(),
     }
 }
 
@@ -1057,6 +1167,48 @@ mod tests {
         assert_eq!(loaded.diagnostics.len(), 1);
         assert_eq!(loaded.diagnostics[0].code, DiagnosticCode::YamlSyntax);
         assert_eq!(loaded.diagnostics[0].position.unwrap().line, 4);
+    }
+
+    #[test]
+    fn large_texts_load_in_pieces_like_one_stream() {
+        let mut text = String::new();
+        for i in 0..2000 {
+            text.push_str(&format!(
+                "---\n# document {i}\nkind: Doc\nindex: {i}\nanchor: &a {{x: {i}}}\ncopy: *a\n"
+            ));
+        }
+        text.push_str("---\nkind: [broken\n---\nkind: Last\n");
+        let pieces = split_at_documents(&text, 4096);
+        assert!(pieces.len() > 10);
+        let whole = load_chunk(FileId(0), "t.yaml", &text, 0, Limits::default()).0;
+        let split = load_in_pieces(FileId(0), "t.yaml", &text, Limits::default(), 4096);
+        assert_eq!(whole.documents.len(), 2001);
+        assert_eq!(split.documents.len(), whole.documents.len());
+        for (a, b) in whole.documents.iter().zip(&split.documents) {
+            assert_eq!(a.index, b.index);
+            assert_eq!(a.root, b.root);
+        }
+        assert_eq!(whole.diagnostics, split.diagnostics);
+        assert_eq!(
+            split.documents[1999]
+                .root
+                .get("copy")
+                .unwrap()
+                .span
+                .start
+                .line,
+            1999 * 6 + 5
+        );
+    }
+
+    #[test]
+    fn aliases_do_not_cross_documents() {
+        let loaded = load_str("a: &p 1\n---\nb: *p\nc: 2\n");
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].position, Some(Position::new(3, 4)));
+        let second = &loaded.documents[1].root;
+        assert_eq!(second.get("b").unwrap().value, Value::Null);
+        assert_eq!(second.get("c").unwrap().value, Value::Int(2));
     }
 
     #[test]

@@ -104,10 +104,11 @@ fn check(_: &Context, resource: &Resource, out: &mut Findings) {
         if !key.starts_with(ANNOTATION_PREFIX) {
             continue;
         }
-        let allowed = entry
-            .value
-            .as_str()
-            .is_some_and(|v| v.is_empty() || v == "runtime/default" || v.starts_with("localhost/"));
+        // A null annotation value reads as "" in a map of strings.
+        let allowed = entry.value.is_null()
+            || entry.value.as_str().is_some_and(|v| {
+                v.is_empty() || v == "runtime/default" || v.starts_with("localhost/")
+            });
         if !allowed {
             let metadata_path = pod.path.strip_suffix("spec").unwrap_or_default();
             out.report(

@@ -68,7 +68,8 @@ fn check(_: &Context, resource: &Resource, out: &mut Findings) {
             let Some(entry) = port.entry("hostPort") else {
                 continue;
             };
-            if entry.value.is_null() || entry.value.as_i64() == Some(0) {
+            // Only integers: the API server refuses anything else in this field.
+            if entry.value.as_i64().is_none_or(|port| port == 0) {
                 continue;
             }
             out.report(

@@ -75,14 +75,14 @@ fn check(_: &Context, resource: &Resource, out: &mut Findings) {
     if pod.in_user_namespace() {
         return;
     }
-    if let Some(entry) = pod.security_context_entry("runAsUser") {
-        if entry.value.as_i64() == Some(0) {
-            out.report(
-                entry.span(),
-                pod.field_path("securityContext.runAsUser"),
-                "pod runs as root (runAsUser: 0)".to_string(),
-            );
-        }
+    if let Some(entry) = pod.security_context_entry("runAsUser")
+        && entry.value.as_i64() == Some(0)
+    {
+        out.report(
+            entry.span(),
+            pod.field_path("securityContext.runAsUser"),
+            "pod runs as root (runAsUser: 0)".to_string(),
+        );
     }
     for container in pod.containers() {
         let Some(entry) = container.security_context_entry("runAsUser") else {

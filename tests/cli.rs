@@ -1,0 +1,369 @@
+//! End-to-end tests of the `vigie` binary: exit codes, hostile input, output
+//! formats, determinism and fingerprints.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn vigie(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("vigie runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("JSON output")
+}
+
+const PRIVILEGED_POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: bad
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    securityContext:
+      privileged: true
+";
+
+const CLEAN_POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: good
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+  - name: app
+    image: nginx:1.27
+    securityContext:
+      allowPrivilegeEscalation: false
+      capabilities:
+        drop: [ALL]
+";
+
+#[test]
+fn exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("good.yaml"), CLEAN_POD).unwrap();
+    assert_eq!(vigie(&["scan", "."], dir.path()).status.code(), Some(0));
+    fs::write(dir.path().join("bad.yaml"), PRIVILEGED_POD).unwrap();
+    assert_eq!(vigie(&["scan", "."], dir.path()).status.code(), Some(1));
+    // Only medium findings besides the critical one: nothing at or above critical
+    // once the privileged file is excluded.
+    fs::write(
+        dir.path().join("medium.yaml"),
+        CLEAN_POD.replace("      allowPrivilegeEscalation: false\n", ""),
+    )
+    .unwrap();
+    let out = vigie(
+        &[
+            "scan",
+            ".",
+            "--severity",
+            "critical",
+            "--exclude",
+            "bad.yaml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = vigie(
+        &["scan", ".", "--severity", "medium", "--exclude", "bad.yaml"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    for usage in [
+        &["scan", "--framework", "nope"][..],
+        &["scan", "missing-directory"],
+        &["scan", "--severity", "urgent"],
+        &["scan", "--rule", "XYZ999"],
+        &["scan", "--exclude", "a/**/[b"],
+        &["explain", "XYZ999"],
+        &["frobnicate"],
+    ] {
+        let out = vigie(usage, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{usage:?}");
+        assert!(!out.stderr.is_empty(), "{usage:?} explains itself");
+    }
+}
+
+#[test]
+fn framework_and_severity_select_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bad.yaml"), PRIVILEGED_POD).unwrap();
+    let rules_of = |args: &[&str]| -> Vec<String> {
+        let out = vigie(args, dir.path());
+        json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        rules_of(&[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--framework",
+            "pss-baseline"
+        ]),
+        ["PSS001"]
+    );
+    let restricted = rules_of(&[
+        "scan",
+        ".",
+        "--format",
+        "json",
+        "--framework",
+        "pss-restricted",
+    ]);
+    assert!(restricted.len() > 1 && restricted.contains(&"PSS001".to_string()));
+    assert_eq!(
+        rules_of(&["scan", ".", "--format", "json", "--severity", "high"]),
+        ["PSS001"]
+    );
+    assert_eq!(
+        rules_of(&[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--rule",
+            "privileged-container"
+        ]),
+        ["PSS001"]
+    );
+}
+
+/// A repository with every kind of bad input still reports the findings of its
+/// good files, and one diagnostic per bad input.
+#[test]
+fn hostile_repository_is_scanned_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("good.yaml"), PRIVILEGED_POD).unwrap();
+    fs::write(
+        root.join("malformed.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: [x\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("binary.yaml"),
+        b"apiVersion: v1\n\x00\x01\x02\xff",
+    )
+    .unwrap();
+    let huge = fs::File::create(root.join("huge.yaml")).unwrap();
+    huge.set_len(50 * 1024 * 1024).unwrap();
+    let mut bomb =
+        String::from("apiVersion: v1\nkind: ConfigMap\na: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        bomb.push_str(&format!(
+            "{next}: &{next} [{}]\n",
+            vec![format!("*{prev}"); 9].join(", ")
+        ));
+    }
+    fs::write(root.join("bomb.yaml"), bomb).unwrap();
+    fs::write(
+        root.join("latin1.yaml"),
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: caf\xe9}\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(".", root.join("loop")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", root.join("passwd.yaml")).unwrap();
+    }
+    let out = vigie(&["scan", ".", "--format", "json", "--rule", "PSS001"], root);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["location"]["path"], "good.yaml");
+    assert_eq!(findings[0]["location"]["start"]["line"], 10);
+    let diagnostics: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut expected = vec![
+        ("binary.yaml", "binary-file"),
+        ("bomb.yaml", "alias-limit"),
+        ("huge.yaml", "file-too-large"),
+        ("latin1.yaml", "invalid-encoding"),
+        ("malformed.yaml", "yaml-syntax"),
+    ];
+    if cfg!(unix) {
+        expected.extend([
+            ("loop", "symlink-loop"),
+            ("passwd.yaml", "symlink-outside-root"),
+        ]);
+    }
+    expected.sort();
+    let expected: Vec<(String, String)> = expected
+        .into_iter()
+        .map(|(p, c)| (p.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(diagnostics, expected);
+    let malformed = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "yaml-syntax")
+        .unwrap();
+    assert_eq!(malformed["position"]["line"], 3);
+    assert!(
+        !stdout(&out).contains("root:x:0:0"),
+        "a link outside the tree is never read"
+    );
+}
+
+#[test]
+fn outputs_are_deterministic() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for format in ["text", "json", "sarif"] {
+        let first = vigie(&["scan", "testdata/demo", "--format", format], demo);
+        let second = vigie(&["scan", "testdata/demo", "--format", format], demo);
+        assert_eq!(first.status.code(), Some(1));
+        assert_eq!(
+            first.stdout, second.stdout,
+            "{format} output differs between runs"
+        );
+    }
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bad.yaml"), PRIVILEGED_POD).unwrap();
+    let out = vigie(
+        &["scan", ".", "--format", "sarif", "--output", "report.sarif"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("report written to report.sarif"));
+}
+
+/// Fingerprints do not move when lines are inserted above a finding.
+#[test]
+fn fingerprints_survive_unrelated_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pod.yaml");
+    let scan = || -> Vec<(u64, String)> {
+        let out = vigie(&["scan", ".", "--format", "json"], dir.path());
+        let mut found: Vec<(u64, String)> = json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["location"]["start"]["line"].as_u64().unwrap(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        found
+    };
+    fs::write(&path, PRIVILEGED_POD).unwrap();
+    let before = scan();
+    let edited = PRIVILEGED_POD.replace(
+        "metadata:\n",
+        "metadata:\n  labels:\n    team: payments\n  annotations:\n    owner: someone\n",
+    );
+    fs::write(&path, edited).unwrap();
+    let after = scan();
+    assert_eq!(before.len(), after.len());
+    for ((line_before, print_before), (line_after, print_after)) in before.iter().zip(&after) {
+        assert_eq!(print_before, print_after);
+        assert_eq!(line_before + 4, *line_after);
+    }
+}
+
+#[test]
+fn rules_and_explain() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = vigie(&["rules"], here);
+    assert_eq!(out.status.code(), Some(0));
+    let listing = stdout(&out);
+    for rule in vigie::rules::all() {
+        assert!(listing.contains(rule.id) && listing.contains(rule.name));
+    }
+    let out = vigie(&["rules", "--format", "json"], here);
+    assert_eq!(
+        json(&out).as_array().unwrap().len(),
+        vigie::rules::all().len()
+    );
+    let out = vigie(&["explain", "pss001"], here);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("## Why it matters"));
+}
+
+/// Upstream, the Restricted profile replaces the Baseline seccomp and
+/// capabilities checks with ones that exempt Windows pods.
+#[test]
+fn windows_pods_are_exempt_from_linux_checks_only_under_restricted() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("win.yaml"),
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: win
+spec:
+  os:
+    name: windows
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile:
+      type: Unconfined
+  containers:
+  - name: app
+    image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+    securityContext:
+      capabilities:
+        add: [SYS_ADMIN]
+",
+    )
+    .unwrap();
+    let rules_of = |framework: &str| -> Vec<String> {
+        let out = vigie(
+            &["scan", ".", "--format", "json", "--framework", framework],
+            dir.path(),
+        );
+        json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules_of("pss-baseline"), ["PSS010", "PSS006"]);
+    assert!(rules_of("pss-restricted").is_empty());
+}
