@@ -18,7 +18,8 @@ use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 pub struct DiscoverOptions {
     /// Gitignore-style globs of paths to skip, relative to each root.
     pub exclude: Vec<String>,
-    /// Honour `.gitignore`, `.ignore` and `.git/info/exclude` files.
+    /// Honour `.ignore` files, and `.gitignore` and `.git/info/exclude` inside a
+    /// git repository (as git and ripgrep do).
     pub respect_ignore_files: bool,
 }
 
@@ -309,7 +310,7 @@ fn walk(
         .git_ignore(respect)
         .git_exclude(respect)
         .git_global(false)
-        .require_git(false)
+        .require_git(true)
         .follow_links(false)
         .overrides(exclude_matcher(root, &options.exclude)?)
         .sort_by_file_name(|a, b| a.cmp(b))

@@ -367,3 +367,74 @@ spec:
     assert_eq!(rules_of("pss-baseline"), ["PSS010", "PSS006"]);
     assert!(rules_of("pss-restricted").is_empty());
 }
+
+#[test]
+fn ignore_files_and_excludes_are_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::create_dir_all(root.join("vendor")).unwrap();
+    fs::create_dir_all(root.join("k8s/generated")).unwrap();
+    fs::write(root.join(".gitignore"), "vendor/\n").unwrap();
+    for path in [
+        "vendor/pod.yaml",
+        "k8s/pod.yaml",
+        "k8s/generated/pod.yaml",
+        ".git/pod.yaml",
+        "k8s/manifest",
+    ] {
+        fs::write(root.join(path), PRIVILEGED_POD).unwrap();
+    }
+    let paths = |args: &[&str]| -> Vec<String> {
+        let out = vigie(args, root);
+        let mut paths: Vec<String> = json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["location"]["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.dedup();
+        paths
+    };
+    let base = ["scan", "--format", "json", "--rule", "PSS001"];
+    assert_eq!(
+        paths(&base),
+        ["k8s/generated/pod.yaml", "k8s/manifest", "k8s/pod.yaml"],
+        "a manifest without extension is found by its content; vendor/ is ignored"
+    );
+    let mut no_ignore = base.to_vec();
+    no_ignore.push("--no-ignore");
+    assert_eq!(paths(&no_ignore).len(), 4, ".git is never scanned");
+    let mut excluded = base.to_vec();
+    excluded.extend(["--exclude", "generated", "--exclude", "*.yaml"]);
+    assert_eq!(paths(&excluded), ["k8s/manifest"]);
+    assert!(
+        paths(&[
+            "scan",
+            "k8s/pod.yaml",
+            "--format",
+            "json",
+            "--exclude",
+            "k8s/*.yaml"
+        ])
+        .is_empty()
+    );
+    let out = vigie(
+        &[
+            "scan",
+            "k8s/pod.yaml",
+            "k8s/pod.yaml",
+            "k8s",
+            "--format",
+            "json",
+            "--rule",
+            "PSS001",
+        ],
+        root,
+    );
+    assert_eq!(
+        json(&out)["findings"].as_array().unwrap().len(),
+        3,
+        "a file named twice is scanned once"
+    );
+}
