@@ -338,14 +338,58 @@ enum PendingKey {
 
 enum FrameKind {
     Seq(Vec<Node>),
-    Map {
-        entries: Vec<Entry>,
-        /// Whether each entry was written in this mapping (not merged in).
-        explicit: Vec<bool>,
-        /// Key index, built once a mapping grows large.
-        index: Option<HashMap<CompactString, usize>>,
-        key: Option<PendingKey>,
-    },
+    Map(MapBuilder),
+}
+
+/// A mapping being built.
+#[derive(Default)]
+struct MapBuilder {
+    entries: Vec<Entry>,
+    /// Whether each entry was written in this mapping (not merged in).
+    explicit: Vec<bool>,
+    /// Key index, built once a mapping grows large.
+    index: Option<HashMap<CompactString, usize>>,
+    /// The key whose value comes next.
+    key: Option<PendingKey>,
+}
+
+/// Mappings with more entries than this get a key index.
+const MAP_INDEX_THRESHOLD: usize = 32;
+
+impl MapBuilder {
+    fn find(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| e.key.text == key),
+        }
+    }
+
+    /// Sets an entry, replacing one with the same key. Returns the line of the
+    /// replaced entry when both were written explicitly (a duplicate key).
+    fn set(&mut self, entry: Entry, explicit: bool) -> Option<u32> {
+        if let Some(i) = self.find(&entry.key.text) {
+            let duplicate =
+                (explicit && self.explicit[i]).then_some(self.entries[i].key.span.start.line);
+            self.entries[i] = entry;
+            self.explicit[i] = explicit;
+            return duplicate;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(entry.key.text.clone(), self.entries.len());
+        } else if self.entries.len() >= MAP_INDEX_THRESHOLD {
+            let mut index: HashMap<CompactString, usize> = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.text.clone(), i))
+                .collect();
+            index.insert(entry.key.text.clone(), self.entries.len());
+            self.index = Some(index);
+        }
+        self.entries.push(entry);
+        self.explicit.push(explicit);
+        None
+    }
 }
 
 struct Frame {
@@ -358,8 +402,6 @@ struct Frame {
     anchor: usize,
     size: usize,
 }
-
-const MAP_INDEX_THRESHOLD: usize = 32;
 
 struct Builder<'a> {
     file: FileId,
@@ -483,12 +525,7 @@ impl<'a> Builder<'a> {
                     let kind = if matches!(event, Event::SequenceStart(..)) {
                         FrameKind::Seq(Vec::new())
                     } else {
-                        FrameKind::Map {
-                            entries: Vec::new(),
-                            explicit: Vec::new(),
-                            index: None,
-                            key: None,
-                        }
+                        FrameKind::Map(MapBuilder::default())
                     };
                     self.written += 1;
                     self.stack.push(Frame {
@@ -511,7 +548,7 @@ impl<'a> Builder<'a> {
                     };
                     let value = match frame.kind {
                         FrameKind::Seq(items) => Value::Seq(items),
-                        FrameKind::Map { entries, .. } => Value::Map(entries),
+                        FrameKind::Map(map) => Value::Map(map.entries),
                     };
                     let node = Node {
                         value,
@@ -588,9 +625,9 @@ impl<'a> Builder<'a> {
         span: Span,
     ) {
         if let Some(Frame {
-            kind: FrameKind::Map {
+            kind: FrameKind::Map(MapBuilder {
                 key: key @ None, ..
-            },
+            }),
             last_end,
             ..
         }) = self.stack.last_mut()
@@ -630,9 +667,9 @@ impl<'a> Builder<'a> {
     /// An alias used as a key or a value.
     fn alias(&mut self, node: Node, size: usize, at: Span) {
         if let Some(Frame {
-            kind: FrameKind::Map {
+            kind: FrameKind::Map(MapBuilder {
                 key: key @ None, ..
-            },
+            }),
             ..
         }) = self.stack.last_mut()
         {
@@ -664,17 +701,13 @@ impl<'a> Builder<'a> {
                 items.push(node);
                 return;
             }
-            FrameKind::Map { key, .. } => key.take(),
+            FrameKind::Map(map) => map.key.take(),
         };
         match key {
             None => {
                 // A collection used as a key (`? [a, b]`); go-yaml rejects it.
-                if let Some(Frame {
-                    kind: FrameKind::Map { key, .. },
-                    ..
-                }) = self.stack.last_mut()
-                {
-                    *key = Some(PendingKey::Invalid);
+                if let Some(map) = self.innermost_map() {
+                    map.key = Some(PendingKey::Invalid);
                 }
                 self.diagnostic(
                     DiagnosticLevel::Error,
@@ -689,45 +722,30 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The mapping being built at the top of the stack.
+    fn innermost_map(&mut self) -> Option<&mut MapBuilder> {
+        match self.stack.last_mut() {
+            Some(Frame {
+                kind: FrameKind::Map(map),
+                ..
+            }) => Some(map),
+            _ => None,
+        }
+    }
+
     /// Adds an explicit `key: value` to the innermost mapping.
     fn insert(&mut self, key: Key, value: Node) {
-        let Some(Frame {
-            kind:
-                FrameKind::Map {
-                    entries,
-                    explicit,
-                    index,
-                    ..
-                },
-            ..
-        }) = self.stack.last_mut()
-        else {
+        let (text, at) = (key.text.clone(), key.span.start);
+        let Some(map) = self.innermost_map() else {
             return;
         };
-        let position = find_key(entries, index.as_ref(), &key.text);
-        match position {
-            Some(i) => {
-                let previous = entries[i].key.span.start;
-                let was_explicit = explicit[i];
-                let text = key.text.clone();
-                let at = key.span.start;
-                entries[i] = Entry { key, value };
-                explicit[i] = true;
-                if was_explicit && previous.line != 0 {
-                    self.diagnostic(
-                        DiagnosticLevel::Warning,
-                        DiagnosticCode::DuplicateKey,
-                        at,
-                        format!(
-                            "duplicate key {text:?} (first set on line {}); Kubernetes keeps this last value",
-                            previous.line
-                        ),
-                    );
-                }
-            }
-            None => {
-                push_entry(entries, explicit, index, Entry { key, value }, true);
-            }
+        if let Some(first) = map.set(Entry { key, value }, true) {
+            self.diagnostic(
+                DiagnosticLevel::Warning,
+                DiagnosticCode::DuplicateKey,
+                at,
+                format!("duplicate key {text:?} (first set on line {first}); Kubernetes keeps this last value"),
+            );
         }
     }
 
@@ -750,67 +768,17 @@ impl<'a> Builder<'a> {
                 return;
             }
         };
-        let Some(Frame {
-            kind:
-                FrameKind::Map {
-                    entries,
-                    explicit,
-                    index,
-                    ..
-                },
-            ..
-        }) = self.stack.last_mut()
-        else {
+        let Some(map) = self.innermost_map() else {
             return;
         };
         for source in sources {
-            let Value::Map(merged) = source.value else {
-                continue;
-            };
-            for entry in merged {
-                match find_key(entries, index.as_ref(), &entry.key.text) {
-                    Some(i) => {
-                        entries[i] = entry;
-                        explicit[i] = false;
-                    }
-                    None => push_entry(entries, explicit, index, entry, false),
+            if let Value::Map(merged) = source.value {
+                for entry in merged {
+                    map.set(entry, false);
                 }
             }
         }
     }
-}
-
-fn find_key(
-    entries: &[Entry],
-    index: Option<&HashMap<CompactString, usize>>,
-    key: &str,
-) -> Option<usize> {
-    match index {
-        Some(index) => index.get(key).copied(),
-        None => entries.iter().position(|e| e.key.text == key),
-    }
-}
-
-fn push_entry(
-    entries: &mut Vec<Entry>,
-    explicit: &mut Vec<bool>,
-    index: &mut Option<HashMap<CompactString, usize>>,
-    entry: Entry,
-    is_explicit: bool,
-) {
-    if let Some(index) = index {
-        index.insert(entry.key.text.clone(), entries.len());
-    } else if entries.len() >= MAP_INDEX_THRESHOLD {
-        let mut built: HashMap<CompactString, usize> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.key.text.clone(), i))
-            .collect();
-        built.insert(entry.key.text.clone(), entries.len());
-        *index = Some(built);
-    }
-    entries.push(entry);
-    explicit.push(is_explicit);
 }
 
 /// A block scalar's span ends at the start of the line after it; end it on its
