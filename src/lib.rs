@@ -4,6 +4,7 @@
 //! parses them into spanned trees and [`model`] resources, [`rules`] check the
 //! resources, and [`report`] turns findings into text, JSON or SARIF.
 
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod frameworks;
@@ -17,11 +18,12 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use config::Config;
 use diagnostic::Diagnostic;
 use discover::{DiscoverError, DiscoverOptions};
 use load::LoadOptions;
-use model::Resource;
-use rules::{Context, Finding, Findings, Rule, Severity};
+use model::{Repo, Resource};
+use rules::{ActiveRule, Context, Finding, Findings, Severity};
 use source::SourceMap;
 
 /// Everything a scan needs to know.
@@ -37,6 +39,8 @@ pub struct ScanOptions {
     pub rules: Vec<String>,
     /// Only findings at or above this severity.
     pub min_severity: Option<Severity>,
+    /// The project configuration (`.vigie.yaml`); command-line options win.
+    pub config: Config,
 }
 
 /// The result of a scan.
@@ -44,8 +48,9 @@ pub struct ScanOptions {
 pub struct Scan {
     pub sources: SourceMap,
     pub resources: Vec<Resource>,
-    /// The rules that ran, in ID order.
-    pub rules: Vec<&'static Rule>,
+    /// The rules that ran, in ID order, with their configured severity and
+    /// parameters.
+    pub rules: Vec<ActiveRule>,
     /// Frameworks the scan was limited to.
     pub frameworks: Vec<String>,
     /// Sorted by file, position and rule.
@@ -69,71 +74,101 @@ impl Scan {
 pub enum Error {
     #[error(transparent)]
     Discover(#[from] DiscoverError),
-    #[error("unknown framework {0:?} (known: {known})", known = known_frameworks())]
+    #[error("unknown framework {0:?} (known: {known})", known = frameworks::known_ids().join(", "))]
     UnknownFramework(String),
     #[error("unknown rule {0:?} (`vigie rules` lists them)")]
     UnknownRule(String),
 }
 
-fn known_frameworks() -> String {
-    frameworks::FRAMEWORKS
-        .iter()
-        .map(|f| f.id)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The rules selected by framework and ID.
-pub fn select_rules(frameworks: &[String], ids: &[String]) -> Result<Vec<&'static Rule>, Error> {
+/// The rules a scan runs: `--rule` if given, else the rules the configuration
+/// leaves enabled; then only those of the frameworks asked for (`--framework`,
+/// else the configuration's). Severities and parameters come from the
+/// configuration.
+pub fn select_rules(
+    frameworks: &[String],
+    ids: &[String],
+    config: &Config,
+) -> Result<Vec<ActiveRule>, Error> {
     for framework in frameworks {
         if frameworks::find(framework).is_none() {
             return Err(Error::UnknownFramework(framework.clone()));
         }
     }
+    let frameworks = if frameworks.is_empty() {
+        &config.frameworks
+    } else {
+        frameworks
+    };
     let mut wanted = Vec::new();
     for id in ids {
-        wanted.push(rules::find(id).ok_or_else(|| Error::UnknownRule(id.clone()))?);
+        wanted.push(
+            rules::find(id)
+                .ok_or_else(|| Error::UnknownRule(id.clone()))?
+                .id,
+        );
     }
-    Ok(rules::all()
-        .iter()
-        .copied()
-        .filter(|rule| wanted.is_empty() || wanted.iter().any(|w| w.id == rule.id))
-        .filter(|rule| {
-            frameworks.is_empty()
-                || rule
-                    .frameworks
-                    .iter()
-                    .any(|f| frameworks.iter().any(|g| g == f))
-        })
-        .collect())
+    let mut selected = Vec::new();
+    for &rule in rules::all() {
+        let mut active = ActiveRule::new(rule);
+        let mut enabled = true;
+        for setting in config.rules.iter().filter(|s| s.applies_to(rule)) {
+            enabled = setting.enabled.unwrap_or(enabled);
+            active.severity = setting.severity.unwrap_or(active.severity);
+            for (name, value) in &setting.parameters {
+                active.params.set(name, value.clone());
+            }
+        }
+        let chosen = if wanted.is_empty() {
+            enabled
+        } else {
+            wanted.contains(&rule.id)
+        };
+        let in_frameworks = frameworks.is_empty()
+            || frameworks::of_rule(rule)
+                .iter()
+                .any(|f| frameworks.iter().any(|g| g == f));
+        if chosen && in_frameworks {
+            selected.push(active);
+        }
+    }
+    Ok(selected)
 }
 
 /// Runs the whole pipeline.
 pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
-    let selected = select_rules(&options.frameworks, &options.rules)?;
-    let discovery = discover::discover(&options.paths, &options.discover)?;
+    let config = &options.config;
+    let selected = select_rules(&options.frameworks, &options.rules, config)?;
+    let mut discover_options = options.discover.clone();
+    discover_options
+        .exclude
+        .extend(config.exclude.iter().cloned());
+    let discovery = discover::discover(&options.paths, &discover_options)?;
     let loaded = load::load_files(&discovery.files, &options.load);
-    let context = Context {
-        pss_restricted: selected
-            .iter()
-            .any(|r| r.frameworks == rules::pss::RESTRICTED),
-    };
+    let repo = Repo::new(&loaded.resources);
+    let pss_restricted = selected
+        .iter()
+        .any(|r| r.rule.frameworks == rules::pss::RESTRICTED);
     let mut findings: Vec<Finding> = loaded
         .resources
         .par_iter()
         .flat_map_iter(|resource| {
             let mut found = Vec::new();
-            for rule in &selected {
-                (rule.check)(
+            for active in &selected {
+                let context = Context {
+                    repo: &repo,
+                    params: &active.params,
+                    pss_restricted,
+                };
+                (active.rule.check)(
                     &context,
                     resource,
-                    &mut Findings::new(rule, resource, &mut found),
+                    &mut Findings::new(active, resource, &mut found),
                 );
             }
             found
         })
         .collect();
-    if let Some(min) = options.min_severity {
+    if let Some(min) = options.min_severity.or(config.severity) {
         findings.retain(|f| f.severity >= min);
     }
     findings.sort_by(|a, b| {
@@ -150,11 +185,16 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     diagnostics.extend(loaded.diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
+    let frameworks = if options.frameworks.is_empty() {
+        config.frameworks.clone()
+    } else {
+        options.frameworks.clone()
+    };
     Ok(Scan {
         sources: loaded.sources,
         resources: loaded.resources,
         rules: selected,
-        frameworks: options.frameworks.clone(),
+        frameworks,
         findings,
         diagnostics,
     })

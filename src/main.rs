@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use vigie::config::{self, Config};
 use vigie::load::{DEFAULT_MAX_FILE_SIZE, LoadOptions, human_size, parse_size};
 use vigie::report::{json, sarif, text};
-use vigie::rules::{self, Severity};
+use vigie::rules::{self, Rule, Severity};
 use vigie::{ScanOptions, discover::DiscoverOptions};
 
 /// Static security and compliance analysis for GitOps repositories.
@@ -56,7 +57,12 @@ struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Only run the rules of this framework (repeatable): pss-baseline, pss-restricted.
+    /// Read the project configuration from FILE [default: .vigie.yaml in the
+    /// scanned directory, or in the current directory].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Only run the rules of this framework (repeatable): pss-baseline,
+    /// pss-restricted, cis-k8s.
     #[arg(long = "framework", value_name = "ID")]
     frameworks: Vec<String>,
     /// Only run this rule, by ID or name (repeatable).
@@ -119,7 +125,22 @@ fn main() -> ExitCode {
     })
 }
 
+/// The configuration named by `--config`, or found next to what is scanned.
+fn project_config(explicit: Option<&PathBuf>, paths: &[PathBuf]) -> Result<Config, String> {
+    let Some(path) = explicit.cloned().or_else(|| config::locate(paths)) else {
+        return Ok(Config::default());
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let display = vigie::discover::display_path(
+        &path,
+        &cwd,
+        &cwd.canonicalize().unwrap_or_else(|_| cwd.clone()),
+    );
+    config::load(&path, &display).map_err(|e| e.to_string())
+}
+
 fn scan(args: ScanArgs) -> Result<ExitCode, String> {
+    let config = project_config(args.config.as_ref(), &args.paths)?;
     let options = ScanOptions {
         paths: args.paths,
         discover: DiscoverOptions {
@@ -133,6 +154,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
         frameworks: args.frameworks,
         rules: args.rules,
         min_severity: args.severity,
+        config,
     };
     let scan = vigie::scan(&options).map_err(|e| e.to_string())?;
     let color = match args.color {
@@ -199,7 +221,14 @@ fn list_rules(format: ListFormat) -> Result<(), String> {
                         "name": r.name,
                         "severity": r.severity,
                         "summary": r.summary,
-                        "frameworks": r.frameworks,
+                        "frameworks": vigie::frameworks::of_rule(r),
+                        "controls": vigie::frameworks::controls_of(r),
+                        "parameters": r.parameters.iter().map(|p| serde_json::json!({
+                            "name": p.name,
+                            "type": p.default.type_name(),
+                            "default": p.default.value(),
+                            "description": p.description,
+                        })).collect::<Vec<_>>(),
                         "documentation": r.documentation(),
                     })
                 })
@@ -210,7 +239,10 @@ fn list_rules(format: ListFormat) -> Result<(), String> {
         }
         ListFormat::Text => {
             let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(4);
-            let frameworks: Vec<String> = rules.iter().map(|r| r.frameworks.join(",")).collect();
+            let frameworks: Vec<String> = rules
+                .iter()
+                .map(|r| vigie::frameworks::of_rule(r).join(","))
+                .collect();
             let fw_width = frameworks
                 .iter()
                 .map(String::len)
@@ -226,6 +258,7 @@ fn list_rules(format: ListFormat) -> Result<(), String> {
                     "{:<7} {:<8} {:<name_width$} {:<fw_width$} {}\n",
                     rule.id, rule.severity, rule.name, frameworks, rule.summary
                 ));
+                text.push_str(&parameter_lines(rule, "        "));
             }
             text.push_str(&format!(
                 "\n{} rules. `vigie explain ID` prints a rule's documentation. Files over {} are skipped by default.\n",
@@ -238,16 +271,39 @@ fn list_rules(format: ListFormat) -> Result<(), String> {
     write_stdout(&output)
 }
 
+/// One line per parameter: name, type, default and meaning.
+fn parameter_lines(rule: &Rule, indent: &str) -> String {
+    rule.parameters
+        .iter()
+        .map(|p| {
+            format!(
+                "{indent}parameter {} ({}, default {}): {}\n",
+                p.name,
+                p.default.type_name(),
+                p.default.value(),
+                p.description
+            )
+        })
+        .collect()
+}
+
 fn explain(id: &str) -> Result<(), String> {
     let rule =
         rules::find(id).ok_or_else(|| format!("unknown rule {id:?} (`vigie rules` lists them)"))?;
+    let controls = vigie::frameworks::controls_of(rule);
+    let controls = if controls.is_empty() {
+        String::new()
+    } else {
+        format!("Controls: {}\n", controls.join(", "))
+    };
     let text = format!(
-        "{} {}\n{}\n\nSeverity: {}\nFrameworks: {}\n\n{}",
+        "{} {}\n{}\n\nSeverity: {}\nFrameworks: {}\n{controls}{}\n{}",
         rule.id,
         rule.name,
         rule.summary,
         rule.severity,
-        rule.frameworks.join(", "),
+        vigie::frameworks::of_rule(rule).join(", "),
+        parameter_lines(rule, ""),
         rule.documentation()
     );
     write_stdout(&text)

@@ -1,7 +1,12 @@
 //! The objects rules read: Kubernetes resources with spanned bodies.
 
 mod pod;
+pub mod rbac;
+mod repo;
 mod resource;
+mod selector;
 
 pub use pod::{Container, ContainerKind, PodTemplate, pod_template};
+pub use repo::{Repo, metadata_labels};
 pub use resource::{Origin, Resource, resources_from_document};
+pub use selector::{Labels, Selector};

@@ -120,6 +120,32 @@ impl<'a> PodTemplate<'a> {
             .map(|e| (e.key.text.as_str(), e))
     }
 
+    /// The pod's labels (`metadata.labels` of the template).
+    pub fn labels(&self) -> super::Labels<'a> {
+        super::metadata_labels(self.metadata)
+    }
+
+    /// The service account the pod runs as: `serviceAccountName`, the deprecated
+    /// `serviceAccount`, or `default`.
+    pub fn service_account(&self) -> &'a str {
+        ["serviceAccountName", "serviceAccount"]
+            .iter()
+            .find_map(|key| {
+                self.spec()
+                    .get(key)
+                    .and_then(Node::as_str)
+                    .filter(|s| !s.is_empty())
+            })
+            .unwrap_or("default")
+    }
+
+    /// The `serviceAccountName` (or `serviceAccount`) entry, when written.
+    pub fn service_account_entry(&self) -> Option<&'a Entry> {
+        self.spec()
+            .entry("serviceAccountName")
+            .or_else(|| self.spec().entry("serviceAccount"))
+    }
+
     /// `spec.os.name: windows`.
     pub fn is_windows(&self) -> bool {
         self.spec().get_path(&["os", "name"]).and_then(Node::as_str) == Some("windows")

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::Scan;
 use crate::diagnostic::{Diagnostic, DiagnosticLevel};
-use crate::rules::{ResourceIdentity, Severity};
+use crate::frameworks;
+use crate::rules::{ParamValue, ResourceIdentity, Severity};
 use crate::source::Position;
 
 /// Version of the JSON output format.
@@ -39,7 +40,9 @@ struct RuleOut<'a> {
     name: &'a str,
     severity: Severity,
     summary: &'a str,
-    frameworks: &'a [&'a str],
+    frameworks: Vec<&'static str>,
+    controls: Vec<String>,
+    parameters: BTreeMap<&'static str, &'a ParamValue>,
 }
 
 #[derive(Serialize)]
@@ -52,8 +55,19 @@ struct FindingOut<'a> {
     location: Location<'a>,
     resource: &'a ResourceIdentity,
     field: &'a str,
-    frameworks: &'a [&'a str],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<RelatedOut<'a>>,
+    frameworks: Vec<&'static str>,
     fingerprint: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedOut<'a> {
+    message: &'a str,
+    path: &'a str,
+    start: Position,
+    end: Position,
 }
 
 #[derive(Serialize)]
@@ -100,7 +114,20 @@ pub fn render(scan: &Scan) -> String {
                 },
                 resource: &f.resource,
                 field: &f.field,
-                frameworks: f.rule.frameworks,
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let span = scan.sources.get(r.span.file).clamp(r.span);
+                        RelatedOut {
+                            message: &r.message,
+                            path: &scan.sources.get(r.span.file).display,
+                            start: span.start,
+                            end: span.end,
+                        }
+                    })
+                    .collect(),
+                frameworks: frameworks::of_rule(f.rule),
                 fingerprint: &f.fingerprint,
             }
         })
@@ -116,12 +143,14 @@ pub fn render(scan: &Scan) -> String {
         rules: scan
             .rules
             .iter()
-            .map(|r| RuleOut {
-                id: r.id,
-                name: r.name,
-                severity: r.severity,
-                summary: r.summary,
-                frameworks: r.frameworks,
+            .map(|active| RuleOut {
+                id: active.rule.id,
+                name: active.rule.name,
+                severity: active.severity,
+                summary: active.rule.summary,
+                frameworks: frameworks::of_rule(active.rule),
+                controls: frameworks::controls_of(active.rule),
+                parameters: active.params.iter().collect(),
             })
             .collect(),
         findings,

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::Scan;
 use crate::diagnostic::DiagnosticLevel;
-use crate::rules::{Rule, Severity};
+use crate::frameworks;
+use crate::rules::{ActiveRule, Severity};
 use crate::source::{Position, SourceMap};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -117,6 +118,8 @@ struct ResultOut<'a> {
     level: &'static str,
     message: Text,
     locations: [LocationOut<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
     properties: ResultProperties<'a>,
 }
@@ -127,6 +130,14 @@ struct LocationOut<'a> {
     physical_location: PhysicalLocation<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    physical_location: PhysicalLocation<'a>,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -205,7 +216,7 @@ pub fn render(scan: &Scan) -> String {
         .rules
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.id, i))
+        .map(|(i, r)| (r.rule.id, i))
         .collect();
     let results = scan
         .findings
@@ -253,6 +264,36 @@ pub fn render(scan: &Scan) -> String {
                         kind: "resource",
                     }],
                 }],
+                related_locations: f
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(id, related)| {
+                        let file = scan.sources.get(related.span.file);
+                        let span = file.clamp(related.span);
+                        RelatedLocation {
+                            id,
+                            physical_location: PhysicalLocation {
+                                artifact_location: artifact_location(
+                                    &file.display,
+                                    Some(related.span.file.0 as usize),
+                                ),
+                                region: Some(Region {
+                                    start_line: span.start.line,
+                                    start_column: span.start.column,
+                                    end_line: span.end.line,
+                                    end_column: span.end.column,
+                                    snippet: file
+                                        .line(span.start.line)
+                                        .map(|text| Snippet { text }),
+                                }),
+                            },
+                            message: Text {
+                                text: related.message.clone(),
+                            },
+                        }
+                    })
+                    .collect(),
                 partial_fingerprints: BTreeMap::from([("vigieFinding/v1", f.fingerprint.as_str())]),
                 properties: ResultProperties {
                     severity: f.severity,
@@ -294,7 +335,7 @@ pub fn render(scan: &Scan) -> String {
                     name: "Vigie",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    rules: scan.rules.iter().map(|r| descriptor(r)).collect(),
+                    rules: scan.rules.iter().map(descriptor).collect(),
                 },
             },
             automation_details: AutomationDetails {
@@ -323,10 +364,19 @@ pub fn render(scan: &Scan) -> String {
     text
 }
 
-fn descriptor(rule: &Rule) -> RuleDescriptor<'_> {
+/// Most framework controls named in a rule's tags (GitHub shows 10 tags).
+const MAX_CONTROL_TAGS: usize = 4;
+
+fn descriptor(active: &ActiveRule) -> RuleDescriptor<'_> {
+    let rule = active.rule;
     let documentation = rule.documentation();
     let mut tags = vec!["security".to_string(), rule.family().to_ascii_lowercase()];
-    tags.extend(rule.frameworks.iter().map(|f| f.to_string()));
+    tags.extend(frameworks::of_rule(rule).iter().map(|f| f.to_string()));
+    tags.extend(
+        frameworks::controls_of(rule)
+            .into_iter()
+            .take(MAX_CONTROL_TAGS),
+    );
     RuleDescriptor {
         id: rule.id,
         name: rule.name,
@@ -341,13 +391,13 @@ fn descriptor(rule: &Rule) -> RuleDescriptor<'_> {
             markdown: documentation,
         },
         default_configuration: Configuration {
-            level: level(rule.severity),
+            level: level(active.severity),
         },
         properties: RuleProperties {
             tags,
             precision: "very-high",
-            problem_severity: level(rule.severity),
-            security_severity: rule.severity.security_severity(),
+            problem_severity: level(active.severity),
+            security_severity: active.severity.security_severity(),
         },
     }
 }

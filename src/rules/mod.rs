@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::model::Resource;
+use crate::model::{Repo, Resource};
 use crate::source::Span;
 
 /// How much a finding matters.
@@ -72,17 +72,138 @@ impl FromStr for Severity {
     }
 }
 
-/// What a check may know about the run besides the resource it looks at.
-#[derive(Clone, Debug, Default)]
-pub struct Context {
+/// A rule parameter, set in the `rules:` section of `.vigie.yaml`.
+#[derive(Debug)]
+pub struct Parameter {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub default: ParamDefault,
+}
+
+/// The type and default value of a parameter.
+#[derive(Debug)]
+pub enum ParamDefault {
+    List(&'static [&'static str]),
+    Bool(bool),
+    Int(i64),
+}
+
+impl ParamDefault {
+    pub fn value(&self) -> ParamValue {
+        match self {
+            ParamDefault::List(items) => {
+                ParamValue::List(items.iter().map(|s| s.to_string()).collect())
+            }
+            ParamDefault::Bool(b) => ParamValue::Bool(*b),
+            ParamDefault::Int(i) => ParamValue::Int(*i),
+        }
+    }
+
+    /// `list of strings`, `boolean`, `integer`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ParamDefault::List(_) => "list of strings",
+            ParamDefault::Bool(_) => "boolean",
+            ParamDefault::Int(_) => "integer",
+        }
+    }
+}
+
+/// A parameter's value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    List(Vec<String>),
+    Bool(bool),
+    Int(i64),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::List(items) => write!(f, "[{}]", items.join(", ")),
+            ParamValue::Bool(b) => write!(f, "{b}"),
+            ParamValue::Int(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// The values of one rule's parameters: defaults, overridden by the config.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Params {
+    values: Vec<(&'static str, ParamValue)>,
+}
+
+impl Params {
+    /// The defaults of a rule's parameters.
+    pub fn defaults(rule: &Rule) -> Self {
+        Params {
+            values: rule
+                .parameters
+                .iter()
+                .map(|p| (p.name, p.default.value()))
+                .collect(),
+        }
+    }
+
+    /// Sets a parameter the rule declares; returns false for an unknown name.
+    pub fn set(&mut self, name: &str, value: ParamValue) -> bool {
+        match self.values.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, slot)) => {
+                *slot = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ParamValue> {
+        self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &ParamValue)> {
+        self.values.iter().map(|(n, v)| (*n, v))
+    }
+}
+
+/// What a check may know besides the resource it looks at.
+pub struct Context<'a> {
+    /// Every resource of the scan, for rules that look across resources.
+    pub repo: &'a Repo<'a>,
+    /// This rule's parameters.
+    pub params: &'a Params,
     /// A restricted-level Pod Security rule is selected, so the pods are held to
     /// the Restricted profile; upstream, its checks replace some Baseline checks
     /// (which matters for Windows pods).
     pub pss_restricted: bool,
 }
 
-/// A rule's check: reads one resource and reports what is wrong with it.
-pub type Check = fn(&Context, &Resource, &mut Findings);
+impl Context<'_> {
+    /// A list parameter (empty if the rule does not declare it).
+    pub fn list(&self, name: &str) -> &[String] {
+        match self.params.get(name) {
+            Some(ParamValue::List(items)) => items,
+            _ => &[],
+        }
+    }
+
+    /// A boolean parameter (false if the rule does not declare it).
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.params.get(name), Some(ParamValue::Bool(true)))
+    }
+
+    /// An integer parameter (0 if the rule does not declare it).
+    pub fn int(&self, name: &str) -> i64 {
+        match self.params.get(name) {
+            Some(ParamValue::Int(i)) => *i,
+            _ => 0,
+        }
+    }
+}
+
+/// A rule's check: reads one resource (and, if it needs to, the others) and
+/// reports what is wrong with it.
+pub type Check = fn(&Context<'_>, &Resource, &mut Findings<'_>);
 
 /// A rule: stable identity, documentation and check.
 #[derive(Debug)]
@@ -94,21 +215,19 @@ pub struct Rule {
     pub severity: Severity,
     /// One line: what the rule reports.
     pub summary: &'static str,
-    /// Frameworks the rule belongs to, e.g. `pss-baseline`.
+    /// Frameworks the rule belongs to by definition (the Pod Security profiles);
+    /// benchmark mappings are data, see [`crate::frameworks`].
     pub frameworks: &'static [&'static str],
+    pub parameters: &'static [Parameter],
     /// Markdown documentation: what, why, example, fix, references.
     pub doc: &'static str,
     pub check: Check,
 }
 
 impl Rule {
-    /// The rule's family: the letters of its ID (`PSS`).
+    /// The rule's family: its ID without the number (`PSS`, `K8S`, `RBAC`).
     pub fn family(&self) -> &'static str {
-        let end = self
-            .id
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(self.id.len());
-        &self.id[..end]
+        self.id.trim_end_matches(|c: char| c.is_ascii_digit())
     }
 
     /// The documentation, without the leading space `///` comments leave.
@@ -119,6 +238,24 @@ impl Rule {
             text.push('\n');
         }
         text
+    }
+}
+
+/// A rule selected for a scan, with its configured severity and parameters.
+#[derive(Clone, Debug)]
+pub struct ActiveRule {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub params: Params,
+}
+
+impl ActiveRule {
+    pub fn new(rule: &'static Rule) -> Self {
+        ActiveRule {
+            rule,
+            severity: rule.severity,
+            params: Params::defaults(rule),
+        }
     }
 }
 
@@ -169,6 +306,14 @@ impl ResourceIdentity {
     }
 }
 
+/// A place that explains a finding: a link of an attack path, the object a
+/// missing setting belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
 /// One problem a rule found.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -182,19 +327,21 @@ pub struct Finding {
     /// `spec.template.spec.containers[name=app].securityContext.privileged`.
     pub field: String,
     pub resource: ResourceIdentity,
+    /// Other places that explain the finding.
+    pub related: Vec<Related>,
     /// Stable across runs and unrelated edits; set once all findings are known.
     pub fingerprint: String,
 }
 
 /// Collects the findings of one rule on one resource.
 pub struct Findings<'a> {
-    rule: &'static Rule,
+    rule: &'a ActiveRule,
     resource: &'a Resource,
     found: &'a mut Vec<Finding>,
 }
 
 impl<'a> Findings<'a> {
-    pub fn new(rule: &'static Rule, resource: &'a Resource, found: &'a mut Vec<Finding>) -> Self {
+    pub fn new(rule: &'a ActiveRule, resource: &'a Resource, found: &'a mut Vec<Finding>) -> Self {
         Findings {
             rule,
             resource,
@@ -204,13 +351,25 @@ impl<'a> Findings<'a> {
 
     /// Reports a problem at `span`; `field` is the field path in the resource.
     pub fn report(&mut self, span: Span, field: String, message: String) {
+        self.report_related(span, field, message, Vec::new());
+    }
+
+    /// Reports a problem with the places that explain it.
+    pub fn report_related(
+        &mut self,
+        span: Span,
+        field: String,
+        message: String,
+        related: Vec<Related>,
+    ) {
         self.found.push(Finding {
-            rule: self.rule,
+            rule: self.rule.rule,
             severity: self.rule.severity,
             message,
             span,
             field,
             resource: ResourceIdentity::of(self.resource),
+            related,
             fingerprint: String::new(),
         });
     }

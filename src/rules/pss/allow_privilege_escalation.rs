@@ -53,6 +53,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Container does not set allowPrivilegeEscalation: false",
         frameworks: RESTRICTED,
+        parameters: &[],
         check: check,
     };
 }

@@ -59,6 +59,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "AppArmor profile set to something other than the runtime default or a local profile",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

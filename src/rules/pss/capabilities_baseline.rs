@@ -63,6 +63,7 @@ declare_rule! {
         severity: Severity::High,
         summary: "Container adds a capability outside the Baseline set",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

@@ -61,6 +61,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Container does not drop ALL capabilities, or adds one other than NET_BIND_SERVICE",
         frameworks: RESTRICTED,
+        parameters: &[],
         check: check,
     };
 }

@@ -57,6 +57,7 @@ declare_rule! {
         severity: Severity::High,
         summary: "Pod shares the host's network, PID or IPC namespace",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

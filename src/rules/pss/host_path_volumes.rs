@@ -68,6 +68,7 @@ declare_rule! {
         severity: Severity::High,
         summary: "Pod mounts a hostPath volume",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

@@ -54,6 +54,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Container binds a port of the node (hostPort)",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

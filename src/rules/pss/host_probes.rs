@@ -58,6 +58,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Probe or lifecycle handler targets an explicit host",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

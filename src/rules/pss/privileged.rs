@@ -53,6 +53,7 @@ declare_rule! {
         severity: Severity::Critical,
         summary: "Container runs privileged",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

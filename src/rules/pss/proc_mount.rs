@@ -53,6 +53,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Container unmasks /proc (procMount other than Default)",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

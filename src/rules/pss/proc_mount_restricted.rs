@@ -53,6 +53,7 @@ declare_rule! {
         severity: Severity::Low,
         summary: "Container unmasks /proc in a user-namespace pod",
         frameworks: RESTRICTED,
+        parameters: &[],
         check: check,
     };
 }

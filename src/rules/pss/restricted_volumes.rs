@@ -69,6 +69,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Volume type not allowed by the Restricted profile",
         frameworks: RESTRICTED,
+        parameters: &[],
         check: check,
     };
 }

@@ -64,6 +64,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Container may run as root (runAsNonRoot not true)",
         frameworks: RESTRICTED,
+        parameters: &[],
         check: check,
     };
 }

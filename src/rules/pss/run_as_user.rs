@@ -64,6 +64,7 @@ declare_rule! {
         severity: Severity::High,
         summary: "Pod or container runs as UID 0 (runAsUser: 0)",
         frameworks: RESTRICTED,
+        parameters: &[],
         check: check,
     };
 }

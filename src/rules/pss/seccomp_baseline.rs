@@ -65,6 +65,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Seccomp profile set to Unconfined (or to no type)",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

@@ -56,6 +56,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Container runs without a seccomp profile",
         frameworks: RESTRICTED,
+        parameters: &[],
         check: check,
     };
 }

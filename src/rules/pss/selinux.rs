@@ -60,6 +60,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Custom SELinux type, user or role",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

@@ -63,6 +63,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Pod sets a sysctl outside the safe set",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

@@ -58,6 +58,7 @@ declare_rule! {
         severity: Severity::Critical,
         summary: "Pod or container runs as a Windows HostProcess container",
         frameworks: BASELINE,
+        parameters: &[],
         check: check,
     };
 }

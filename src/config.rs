@@ -1,0 +1,372 @@
+//! The project configuration file, `.vigie.yaml`: default frameworks and
+//! severity, paths to exclude, and per-rule settings (on or off, severity,
+//! parameters). Anything unknown or of the wrong type is an error that names its
+//! line and column: a setting that is silently ignored is worse than none.
+//!
+//! ```yaml
+//! frameworks: [pss-restricted]
+//! severity: medium
+//! exclude: ["vendor/**"]
+//! rules:
+//!   K8S002: {enabled: false}
+//!   K8S003:
+//!     allowed_registries: [contoso.azurecr.io]
+//!   RBAC: {severity: critical}
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::DiagnosticLevel;
+use crate::rules::{self, ParamDefault, ParamValue, Rule, Severity};
+use crate::source::yaml::{self, Entry, Limits, Node, Value};
+use crate::source::{FileId, Position};
+
+/// Names the configuration file may have, in the order they are looked for.
+pub const FILE_NAMES: [&str; 2] = [".vigie.yaml", ".vigie.yml"];
+
+/// A parsed configuration file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    /// Display path of the file, empty for the default configuration.
+    pub path: String,
+    /// Frameworks to limit rules to when `--framework` is not given.
+    pub frameworks: Vec<String>,
+    /// Minimum severity reported when `--severity` is not given.
+    pub severity: Option<Severity>,
+    /// Globs to skip, in addition to `--exclude`.
+    pub exclude: Vec<String>,
+    /// Settings in file order; later ones win.
+    pub rules: Vec<RuleSetting>,
+}
+
+/// The settings of one entry of `rules:`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleSetting {
+    /// A rule ID or name, or a family (`K8S`, `RBAC`).
+    pub selector: String,
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+    pub parameters: Vec<(String, ParamValue)>,
+}
+
+impl RuleSetting {
+    /// Whether the setting applies to a rule.
+    pub fn applies_to(&self, rule: &Rule) -> bool {
+        selects(&self.selector, rule)
+    }
+}
+
+fn selects(selector: &str, rule: &Rule) -> bool {
+    rule.id.eq_ignore_ascii_case(selector)
+        || rule.name == selector
+        || rule.family().eq_ignore_ascii_case(selector)
+}
+
+/// A configuration problem, with its place in the file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub path: String,
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "{}:{}:{}: {}", self.path, p.line, p.column, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// The configuration file in `dir`, if there is one.
+pub fn find(dir: &Path) -> Option<PathBuf> {
+    FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+/// The configuration file of a scan: at the root of the one directory scanned,
+/// or else in the working directory.
+pub fn locate(paths: &[PathBuf]) -> Option<PathBuf> {
+    match paths {
+        [dir] if dir.is_dir() => find(dir),
+        _ => find(Path::new(".")),
+    }
+}
+
+/// Reads and parses a configuration file.
+pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: display.to_string(),
+        position: None,
+        message: format!("cannot read the configuration file: {e}"),
+    })?;
+    parse(display, &text)
+}
+
+/// Parses the text of a configuration file.
+pub fn parse(display: &str, text: &str) -> Result<Config, ConfigError> {
+    let error = |position: Position, message: String| ConfigError {
+        path: display.to_string(),
+        position: Some(position),
+        message,
+    };
+    let loaded = yaml::load(FileId(0), display, text, Limits::default());
+    // A repeated key is ambiguous in a configuration file: refuse it too.
+    if let Some(problem) = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.level != DiagnosticLevel::Note)
+    {
+        return Err(ConfigError {
+            path: display.to_string(),
+            position: problem.position,
+            message: problem.message.clone(),
+        });
+    }
+    let mut config = Config {
+        path: display.to_string(),
+        ..Config::default()
+    };
+    let mut documents = loaded.documents.into_iter();
+    let Some(document) = documents.next() else {
+        return Ok(config);
+    };
+    if let Some(extra) = documents.next() {
+        return Err(error(
+            extra.root.span.start,
+            "the configuration must be a single YAML document".into(),
+        ));
+    }
+    let root = document.root;
+    if root.is_null() {
+        return Ok(config);
+    }
+    let entries = mapping(&root).map_err(|(at, message)| error(at, message))?;
+    for entry in entries {
+        let parsed = match entry.key.text.as_str() {
+            "frameworks" => strings(&entry.value).and_then(|list| {
+                for (item, node) in list.iter().zip(entry.value.items()) {
+                    if crate::frameworks::find(item).is_none() {
+                        return Err((
+                            node.span.start,
+                            format!(
+                                "unknown framework {item:?} (known: {})",
+                                crate::frameworks::known_ids().join(", ")
+                            ),
+                        ));
+                    }
+                }
+                config.frameworks = list;
+                Ok(())
+            }),
+            "severity" => severity(&entry.value).map(|s| config.severity = Some(s)),
+            "exclude" => strings(&entry.value).map(|list| config.exclude = list),
+            "rules" => rule_settings(&entry.value).map(|settings| config.rules = settings),
+            other => Err((
+                entry.key.span.start,
+                format!("unknown key {other:?} (expected frameworks, severity, exclude or rules)"),
+            )),
+        };
+        parsed.map_err(|(at, message)| error(at, message))?;
+    }
+    Ok(config)
+}
+
+type Invalid = (Position, String);
+
+fn mapping(node: &Node) -> Result<&[Entry], Invalid> {
+    node.as_map().ok_or_else(|| {
+        (
+            node.span.start,
+            format!("expected a mapping, found {}", describe(node)),
+        )
+    })
+}
+
+fn strings(node: &Node) -> Result<Vec<String>, Invalid> {
+    let items = node.as_seq().ok_or_else(|| {
+        (
+            node.span.start,
+            format!("expected a list of strings, found {}", describe(node)),
+        )
+    })?;
+    items
+        .iter()
+        .map(|item| {
+            item.as_str().map(str::to_string).ok_or_else(|| {
+                (
+                    item.span.start,
+                    format!("expected a string, found {}", describe(item)),
+                )
+            })
+        })
+        .collect()
+}
+
+fn severity(node: &Node) -> Result<Severity, Invalid> {
+    node.as_str()
+        .ok_or_else(|| format!("expected a severity, found {}", describe(node)))
+        .and_then(|s| s.parse())
+        .map_err(|message| (node.span.start, message))
+}
+
+fn rule_settings(node: &Node) -> Result<Vec<RuleSetting>, Invalid> {
+    let mut settings = Vec::new();
+    for entry in mapping(node)? {
+        let selector = entry.key.text.to_string();
+        let selected: Vec<&'static Rule> = rules::all()
+            .iter()
+            .copied()
+            .filter(|r| selects(&selector, r))
+            .collect();
+        if selected.is_empty() {
+            return Err((
+                entry.key.span.start,
+                format!("unknown rule or family {selector:?} (`vigie rules` lists them)"),
+            ));
+        }
+        let single = (selected.len() == 1).then(|| selected[0]);
+        let mut setting = RuleSetting {
+            selector,
+            enabled: None,
+            severity: None,
+            parameters: Vec::new(),
+        };
+        for field in mapping(&entry.value)? {
+            let name = field.key.text.as_str();
+            match name {
+                "enabled" => {
+                    setting.enabled = Some(field.value.as_bool().ok_or_else(|| {
+                        (
+                            field.value.span.start,
+                            format!("expected true or false, found {}", describe(&field.value)),
+                        )
+                    })?);
+                }
+                "severity" => setting.severity = Some(severity(&field.value)?),
+                _ => {
+                    let declared =
+                        single.and_then(|rule| rule.parameters.iter().find(|p| p.name == name));
+                    let Some(parameter) = declared else {
+                        let known: Vec<&str> = ["enabled", "severity"]
+                            .into_iter()
+                            .chain(
+                                single
+                                    .into_iter()
+                                    .flat_map(|r| r.parameters.iter().map(|p| p.name)),
+                            )
+                            .collect();
+                        let hint = if single.is_none() {
+                            " (parameters are set on one rule, not on a family)"
+                        } else {
+                            ""
+                        };
+                        return Err((
+                            field.key.span.start,
+                            format!(
+                                "unknown setting {name:?} for {}; expected one of: {}{hint}",
+                                entry.key.text,
+                                known.join(", ")
+                            ),
+                        ));
+                    };
+                    let value = match parameter.default {
+                        ParamDefault::List(_) => ParamValue::List(strings(&field.value)?),
+                        ParamDefault::Bool(_) => {
+                            ParamValue::Bool(field.value.as_bool().ok_or_else(|| {
+                                (
+                                    field.value.span.start,
+                                    format!(
+                                        "{name} expects a boolean, found {}",
+                                        describe(&field.value)
+                                    ),
+                                )
+                            })?)
+                        }
+                        ParamDefault::Int(_) => {
+                            ParamValue::Int(field.value.as_i64().ok_or_else(|| {
+                                (
+                                    field.value.span.start,
+                                    format!(
+                                        "{name} expects an integer, found {}",
+                                        describe(&field.value)
+                                    ),
+                                )
+                            })?)
+                        }
+                    };
+                    setting.parameters.push((name.to_string(), value));
+                }
+            }
+        }
+        settings.push(setting);
+    }
+    Ok(settings)
+}
+
+/// `a string ("x")`, `a list`, `a number (3)`.
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "nothing".to_string(),
+        Value::Bool(b) => format!("a boolean ({b})"),
+        Value::Int(_) | Value::Float(_) => format!("a number ({})", node.display_scalar()),
+        Value::Str(s) => format!("a string ({s:?})"),
+        Value::Seq(_) => "a list".to_string(),
+        Value::Map(_) => "a mapping".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> (u32, u32, String) {
+        let e = parse("c.yaml", text).expect_err("an error");
+        let p = e.position.expect("a position");
+        (p.line, p.column, e.message)
+    }
+
+    #[test]
+    fn parses_a_full_configuration() {
+        let config = parse(
+            "c.yaml",
+            "frameworks: [pss-restricted]\nseverity: Medium\nexclude: [vendor/**]\nrules:\n  PSS: {severity: low}\n  privileged-container:\n    enabled: false\n",
+        )
+        .unwrap();
+        assert_eq!(config.frameworks, ["pss-restricted"]);
+        assert_eq!(config.severity, Some(Severity::Medium));
+        assert_eq!(config.exclude, ["vendor/**"]);
+        assert_eq!(config.rules.len(), 2);
+        assert_eq!(config.rules[0].severity, Some(Severity::Low));
+        assert_eq!(config.rules[1].enabled, Some(false));
+        assert_eq!(
+            parse("c.yaml", "").unwrap(),
+            Config {
+                path: "c.yaml".into(),
+                ..Config::default()
+            }
+        );
+    }
+
+    #[test]
+    fn reports_errors_where_they_are() {
+        assert_eq!(error_of("severity: high\nframewrks: []\n").0, 2);
+        let (line, column, _) = error_of("frameworks: [pss-restricted, nist]\n");
+        assert_eq!((line, column), (1, 30));
+        assert_eq!(error_of("rules:\n  PSS999: {enabled: false}\n").0, 2);
+        let (line, column, message) = error_of("rules:\n  PSS001:\n    enabled: maybe\n");
+        assert_eq!((line, column), (3, 14));
+        assert!(message.contains("true or false"), "{message}");
+        let (line, column, _) = error_of("rules:\n  PSS001:\n    allowed: [a]\n");
+        assert_eq!((line, column), (3, 5));
+        assert_eq!(error_of("severity: urgent\n").0, 1);
+        assert_eq!(error_of("exclude: vendor\n").0, 1);
+        assert_eq!(error_of("rules: [PSS001]\n").0, 1);
+        assert_eq!(error_of("severity: high\nseverity: low\n").0, 2);
+        assert_eq!(error_of("rules:\n  PSS001: {enabled: [\n").0, 2);
+    }
+}
