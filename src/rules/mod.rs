@@ -375,9 +375,13 @@ impl<'a> Findings<'a> {
     }
 }
 
-/// Every rule, in ID order.
+/// Every rule, family by family, in ID order within each family.
 pub fn all() -> &'static [&'static Rule] {
-    pss::RULES
+    static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let families: [&[&'static Rule]; 1] = [pss::RULES];
+        families.concat()
+    })
 }
 
 /// The rule with this ID or name (case-insensitive ID).
