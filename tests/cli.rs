@@ -438,3 +438,112 @@ fn ignore_files_and_excludes_are_honoured() {
         "a file named twice is scanned once"
     );
 }
+
+/// Rules that look across resources find their references in other files.
+#[test]
+fn cross_resource_rules_follow_references_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("apps")).unwrap();
+    fs::create_dir_all(root.join("platform")).unwrap();
+    fs::write(
+        root.join("apps/web.yaml"),
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      serviceAccountName: web
+      containers:
+      - name: app
+        image: registry.example.com/web:1.0.0
+",
+    )
+    .unwrap();
+    fs::write(
+        root.join("apps/service.yaml"),
+        "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 80}]
+",
+    )
+    .unwrap();
+    fs::write(
+        root.join("platform/rbac.yaml"),
+        "apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: web-admin
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: web, namespace: shop}
+",
+    )
+    .unwrap();
+    let findings = |root: &Path| -> Vec<(String, String, Vec<String>)> {
+        let out = vigie(
+            &[
+                "scan", ".", "--format", "json", "--rule", "PATH001", "--rule", "NET002",
+            ],
+            root,
+        );
+        json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let related = f["related"]
+                    .as_array()
+                    .map(|r| {
+                        r.iter()
+                            .map(|l| l["path"].as_str().unwrap().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["location"]["path"].as_str().unwrap().to_string(),
+                    related,
+                )
+            })
+            .collect()
+    };
+    let found = findings(root);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "NET002");
+    assert_eq!(found[1].0, "PATH001");
+    assert_eq!(found[1].1, "apps/web.yaml");
+    assert_eq!(found[1].2, ["apps/service.yaml", "platform/rbac.yaml"]);
+    // A NetworkPolicy in yet another file isolates the workload.
+    fs::write(
+        root.join("platform/netpol.yaml"),
+        "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: shop
+spec:
+  podSelector: {}
+",
+    )
+    .unwrap();
+    let found = findings(root);
+    assert_eq!(
+        found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["PATH001"]
+    );
+    // Without the binding, nothing makes the exposed workload dangerous.
+    fs::remove_file(root.join("platform/rbac.yaml")).unwrap();
+    assert!(findings(root).is_empty());
+}

@@ -85,6 +85,19 @@ pub fn render(scan: &Scan, options: &TextOptions) -> String {
             &paint,
             finding.severity,
         );
+        for related in &finding.related {
+            let file = scan.sources.get(related.span.file);
+            let _ = writeln!(
+                out,
+                "{} {}:{}:{}: {}",
+                paint.dim("   = via"),
+                file.display,
+                related.span.start.line,
+                related.span.start.column,
+                related.message
+            );
+        }
+        out.push('\n');
     }
     let mut hidden_notes = 0;
     for diagnostic in &scan.diagnostics {
@@ -130,6 +143,7 @@ fn render_diagnostic(out: &mut String, scan: &Scan, diagnostic: &Diagnostic, pai
         };
         excerpt(out, file, span, "", paint, severity);
     }
+    out.push('\n');
 }
 
 /// The line before the span, the span's first line, and a caret underline.
@@ -143,7 +157,6 @@ fn excerpt(
 ) {
     let line_number = span.start.line;
     let Some(line) = file.line(line_number) else {
-        out.push('\n');
         return;
     };
     let width = line_number.to_string().len();
@@ -176,7 +189,6 @@ fn excerpt(
         format!(" {label}")
     };
     let _ = writeln!(out, "{} {underline_painted}{label_part}", gutter(None));
-    out.push('\n');
 }
 
 /// A window of at most `MAX_EXCERPT` characters of `line` that shows `column`

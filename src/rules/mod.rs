@@ -1,7 +1,10 @@
 //! The rule catalog. Each rule is one file: its documentation (printed by
 //! `vigie explain`), its metadata and its check.
 
+pub mod network;
+pub mod paths;
 pub mod pss;
+pub mod secrets;
 
 use std::fmt;
 use std::str::FromStr;
@@ -379,7 +382,8 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 1] = [pss::RULES];
+        let families: [&[&'static Rule]; 4] =
+            [pss::RULES, network::RULES, paths::RULES, secrets::RULES];
         families.concat()
     })
 }
