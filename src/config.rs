@@ -12,12 +12,19 @@
 //!   K8S003:
 //!     allowed_registries: [contoso.azurecr.io]
 //!   RBAC: {severity: critical}
+//! exceptions:
+//!   - rules: [PSS003]
+//!     resource: {kind: DaemonSet, namespace: monitoring, name: node-exporter}
+//!     justification: node-exporter reads the host's network statistics
+//!     approved_by: security@example.com
+//!     expires: 2027-06-30
 //! ```
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::DiagnosticLevel;
+use crate::filter::date::Date;
 use crate::rules::{self, ParamDefault, ParamValue, Rule, Severity};
 use crate::source::yaml::{self, Entry, Limits, Node, Value};
 use crate::source::{FileId, Position};
@@ -38,6 +45,35 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Settings in file order; later ones win.
     pub rules: Vec<RuleSetting>,
+    /// Accepted deviations, in file order.
+    pub exceptions: Vec<Exception>,
+}
+
+/// An accepted deviation: the findings it covers are reported as suppressed,
+/// with its justification, until it expires.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exception {
+    /// Where the exception is written in the configuration file.
+    pub position: Position,
+    /// Rule IDs, names or families it covers.
+    pub rules: Vec<String>,
+    /// Gitignore-style globs of the paths it covers (all paths when empty).
+    pub paths: Vec<String>,
+    /// The resources it covers, by kind, namespace and name (globs; any when
+    /// absent).
+    pub kind: Option<String>,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub justification: String,
+    pub approved_by: Option<String>,
+    pub expires: Option<Date>,
+}
+
+impl Exception {
+    /// Whether the exception names this rule.
+    pub fn covers_rule(&self, rule: &Rule) -> bool {
+        self.rules.iter().any(|selector| selects(selector, rule))
+    }
 }
 
 /// The settings of one entry of `rules:`.
@@ -166,9 +202,12 @@ pub fn parse(display: &str, text: &str) -> Result<Config, ConfigError> {
             "severity" => severity(&entry.value).map(|s| config.severity = Some(s)),
             "exclude" => strings(&entry.value).map(|list| config.exclude = list),
             "rules" => rule_settings(&entry.value).map(|settings| config.rules = settings),
+            "exceptions" => exceptions(&entry.value).map(|list| config.exceptions = list),
             other => Err((
                 entry.key.span.start,
-                format!("unknown key {other:?} (expected frameworks, severity, exclude or rules)"),
+                format!(
+                    "unknown key {other:?} (expected frameworks, severity, exclude, rules or exceptions)"
+                ),
             )),
         };
         parsed.map_err(|(at, message)| error(at, message))?;
@@ -306,6 +345,121 @@ fn rule_settings(node: &Node) -> Result<Vec<RuleSetting>, Invalid> {
         settings.push(setting);
     }
     Ok(settings)
+}
+
+fn exceptions(node: &Node) -> Result<Vec<Exception>, Invalid> {
+    let items = node.as_seq().ok_or_else(|| {
+        (
+            node.span.start,
+            format!("expected a list of exceptions, found {}", describe(node)),
+        )
+    })?;
+    items.iter().map(exception).collect()
+}
+
+fn text(node: &Node) -> Result<String, Invalid> {
+    node.as_str().map(str::to_string).ok_or_else(|| {
+        (
+            node.span.start,
+            format!("expected a string, found {}", describe(node)),
+        )
+    })
+}
+
+fn exception(node: &Node) -> Result<Exception, Invalid> {
+    let mut exception = Exception {
+        position: node.span.start,
+        rules: Vec::new(),
+        paths: Vec::new(),
+        kind: None,
+        namespace: None,
+        name: None,
+        justification: String::new(),
+        approved_by: None,
+        expires: None,
+    };
+    for field in mapping(node)? {
+        let value = &field.value;
+        match field.key.text.as_str() {
+            "rules" => {
+                exception.rules = match value.as_str() {
+                    Some(one) => vec![one.to_string()],
+                    None => strings(value)?,
+                };
+                for (i, selector) in exception.rules.iter().enumerate() {
+                    if !rules::all().iter().any(|r| selects(selector, r)) {
+                        let at = value
+                            .items()
+                            .get(i)
+                            .map_or(value.span.start, |n| n.span.start);
+                        return Err((
+                            at,
+                            format!(
+                                "unknown rule or family {selector:?} (`vigie rules` lists them)"
+                            ),
+                        ));
+                    }
+                }
+            }
+            "paths" => {
+                exception.paths = strings(value)?;
+                for (glob, item) in exception.paths.iter().zip(value.items()) {
+                    globset::Glob::new(glob)
+                        .map_err(|e| (item.span.start, format!("invalid glob {glob:?}: {e}")))?;
+                }
+            }
+            "resource" => {
+                for part in mapping(value)? {
+                    let slot = match part.key.text.as_str() {
+                        "kind" => &mut exception.kind,
+                        "namespace" => &mut exception.namespace,
+                        "name" => &mut exception.name,
+                        other => {
+                            return Err((
+                                part.key.span.start,
+                                format!(
+                                    "unknown resource field {other:?} (expected kind, namespace or name)"
+                                ),
+                            ));
+                        }
+                    };
+                    *slot = Some(text(&part.value)?);
+                }
+            }
+            "justification" => exception.justification = text(value)?,
+            "approved_by" => exception.approved_by = Some(text(value)?),
+            "expires" => {
+                let date = text(value)?;
+                exception.expires = Some(Date::parse(&date).ok_or_else(|| {
+                    (
+                        value.span.start,
+                        format!("expected a date YYYY-MM-DD, found {date:?}"),
+                    )
+                })?);
+            }
+            other => {
+                return Err((
+                    field.key.span.start,
+                    format!(
+                        "unknown exception field {other:?} (expected rules, paths, resource, justification, approved_by or expires)"
+                    ),
+                ));
+            }
+        }
+    }
+    if exception.rules.is_empty() {
+        return Err((
+            node.span.start,
+            "an exception needs `rules`: the rules or families it covers".into(),
+        ));
+    }
+    if exception.justification.trim().is_empty() {
+        return Err((
+            node.span.start,
+            "an exception needs a `justification`: why the risk is accepted".into(),
+        ));
+    }
+    Ok(exception)
 }
 
 /// `a string ("x")`, `a list`, `a number (3)`.

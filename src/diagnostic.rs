@@ -61,6 +61,12 @@ pub enum DiagnosticCode {
     ChartNotRendered,
     /// An unexpected failure inside Vigie while reading one file.
     Internal,
+    /// A `vigie:ignore` comment or annotation without a reason.
+    IgnoreWithoutReason,
+    /// An exception of the configuration whose date has passed.
+    ExpiredException,
+    /// An exception of the configuration that matches no finding.
+    StaleException,
 }
 
 impl DiagnosticCode {
@@ -80,6 +86,9 @@ impl DiagnosticCode {
             DiagnosticCode::SymlinkOutsideRoot => "symlink-outside-root",
             DiagnosticCode::ChartNotRendered => "chart-not-rendered",
             DiagnosticCode::Internal => "internal",
+            DiagnosticCode::IgnoreWithoutReason => "ignore-without-reason",
+            DiagnosticCode::ExpiredException => "expired-exception",
+            DiagnosticCode::StaleException => "stale-exception",
         }
     }
 }

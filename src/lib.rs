@@ -7,6 +7,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod filter;
 pub mod frameworks;
 pub mod load;
 pub mod model;
@@ -21,6 +22,7 @@ use rayon::prelude::*;
 use config::Config;
 use diagnostic::Diagnostic;
 use discover::{DiscoverError, DiscoverOptions};
+use filter::{Dropped, FilterOptions};
 use load::LoadOptions;
 use model::{Repo, Resource};
 use rules::{ActiveRule, Context, Finding, Findings, Severity};
@@ -41,6 +43,8 @@ pub struct ScanOptions {
     pub min_severity: Option<Severity>,
     /// The project configuration (`.vigie.yaml`); command-line options win.
     pub config: Config,
+    /// Baseline, changed lines and the date exceptions expire against.
+    pub filter: FilterOptions,
 }
 
 /// The result of a scan.
@@ -57,6 +61,8 @@ pub struct Scan {
     pub findings: Vec<Finding>,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings the baseline and the changed-lines filter removed.
+    pub dropped: Dropped,
 }
 
 impl Scan {
@@ -66,6 +72,16 @@ impl Scan {
         self.diagnostics
             .iter()
             .any(|d| d.level == diagnostic::DiagnosticLevel::Error)
+    }
+
+    /// The findings nobody accepted: the ones that fail the scan.
+    pub fn open_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppression.is_none())
+    }
+
+    /// Whether the scan fails: open findings, or input that cannot be checked.
+    pub fn fails(&self) -> bool {
+        self.open_findings().next().is_some() || self.has_errors()
     }
 }
 
@@ -151,7 +167,8 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     let mut findings: Vec<Finding> = loaded
         .resources
         .par_iter()
-        .flat_map_iter(|resource| {
+        .enumerate()
+        .flat_map_iter(|(index, resource)| {
             let mut found = Vec::new();
             for active in &selected {
                 let context = Context {
@@ -162,7 +179,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
                 (active.rule.check)(
                     &context,
                     resource,
-                    &mut Findings::new(active, resource, &mut found),
+                    &mut Findings::new(active, resource, index, &mut found),
                 );
             }
             found
@@ -181,8 +198,16 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         ))
     });
     assign_fingerprints(&mut findings, &loaded.sources);
+    let input = filter::Input {
+        resources: &loaded.resources,
+        sources: &loaded.sources,
+        config,
+        rules: &selected,
+    };
+    let (dropped, filter_diagnostics) = filter::apply(&mut findings, &input, &options.filter);
     let mut diagnostics = discovery.diagnostics;
     diagnostics.extend(loaded.diagnostics);
+    diagnostics.extend(filter_diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let frameworks = if options.frameworks.is_empty() {
@@ -197,6 +222,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         frameworks,
         findings,
         diagnostics,
+        dropped,
     })
 }
 

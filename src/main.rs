@@ -9,8 +9,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use vigie::config::{self, Config};
+use vigie::filter::baseline::{self, Baseline};
+use vigie::filter::changes;
+use vigie::filter::{FilterOptions, date::Date};
 use vigie::load::{DEFAULT_MAX_FILE_SIZE, LoadOptions, human_size, parse_size};
-use vigie::report::{json, sarif, text};
+use vigie::report::{github, json, sarif, text};
 use vigie::rules::{self, Rule, Severity};
 use vigie::{ScanOptions, discover::DiscoverOptions};
 
@@ -80,6 +83,16 @@ struct ScanArgs {
     /// Do not honour .gitignore, .ignore and .git/info/exclude files.
     #[arg(long)]
     no_ignore: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the current findings to a baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Report only findings on lines changed since this git revision (uses
+    /// `git diff`; run from the repository).
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
     /// When to color text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -93,6 +106,9 @@ enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow annotations (and a job summary when
+    /// GITHUB_STEP_SUMMARY is set).
+    Github,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -155,6 +171,15 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
         rules: args.rules,
         min_severity: args.severity,
         config,
+        filter: FilterOptions {
+            baseline: args.baseline.as_deref().map(Baseline::load).transpose()?,
+            changed: args
+                .changed_since
+                .as_deref()
+                .map(changes::since)
+                .transpose()?,
+            today: Date::today(),
+        },
     };
     let scan = vigie::scan(&options).map_err(|e| e.to_string())?;
     let color = match args.color {
@@ -177,19 +202,23 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
         ),
         Format::Json => json::render(&scan),
         Format::Sarif => sarif::render(&scan),
+        Format::Github => {
+            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+            {
+                append(&PathBuf::from(summary), &github::step_summary(&scan))?;
+            }
+            github::render(&scan)
+        }
     };
     match &args.output {
         Some(path) => {
             std::fs::write(path, report)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let open = scan.open_findings().count();
             eprintln!(
                 "vigie: {} {}, {} input {}; report written to {}",
-                scan.findings.len(),
-                if scan.findings.len() == 1 {
-                    "finding"
-                } else {
-                    "findings"
-                },
+                open,
+                if open == 1 { "finding" } else { "findings" },
                 scan.diagnostics.len(),
                 if scan.diagnostics.len() == 1 {
                     "problem"
@@ -201,7 +230,19 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
         }
         None => write_stdout(&report)?,
     }
-    let failed = !scan.findings.is_empty() || scan.has_errors();
+    if let Some(path) = &args.write_baseline {
+        let open: Vec<_> = scan.open_findings().cloned().collect();
+        let text = baseline::render(&open, |f| scan.sources.get(f.span.file).display.clone());
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!(
+            "vigie: baseline of {} findings written to {}",
+            open.len(),
+            path.display()
+        );
+        std::mem::forget(scan);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let failed = scan.fails();
     Ok(if failed {
         ExitCode::from(1)
     } else {
@@ -307,6 +348,17 @@ fn explain(id: &str) -> Result<(), String> {
         rule.documentation()
     );
     write_stdout(&text)
+}
+
+/// Appends to a file (the GitHub job summary).
+fn append(path: &PathBuf, text: &str) -> Result<(), String> {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Writes to standard output; a closed pipe (`vigie rules | head`) is not an error.

@@ -55,10 +55,21 @@ spec:
 #[test]
 fn exit_codes() {
     let dir = tempfile::tempdir().unwrap();
+    let pss = ["--framework", "pss-restricted"];
     fs::write(dir.path().join("good.yaml"), CLEAN_POD).unwrap();
-    assert_eq!(vigie(&["scan", "."], dir.path()).status.code(), Some(0));
+    assert_eq!(
+        vigie(&["scan", ".", pss[0], pss[1]], dir.path())
+            .status
+            .code(),
+        Some(0)
+    );
     fs::write(dir.path().join("bad.yaml"), PRIVILEGED_POD).unwrap();
-    assert_eq!(vigie(&["scan", "."], dir.path()).status.code(), Some(1));
+    assert_eq!(
+        vigie(&["scan", ".", pss[0], pss[1]], dir.path())
+            .status
+            .code(),
+        Some(1)
+    );
     // Only medium findings besides the critical one: nothing at or above critical
     // once the privileged file is excluded.
     fs::write(

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::Scan;
 use crate::diagnostic::{Diagnostic, DiagnosticLevel};
 use crate::frameworks;
-use crate::rules::{ParamValue, ResourceIdentity, Severity};
+use crate::rules::{ParamValue, ResourceIdentity, Severity, Suppression};
 use crate::source::Position;
 
 /// Version of the JSON output format.
@@ -59,6 +59,8 @@ struct FindingOut<'a> {
     related: Vec<RelatedOut<'a>>,
     frameworks: Vec<&'static str>,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<&'a Suppression>,
 }
 
 #[derive(Serialize)]
@@ -86,7 +88,11 @@ struct Summary {
     files: usize,
     resources: usize,
     rules: usize,
+    /// Open findings (not suppressed).
     findings: usize,
+    suppressed: usize,
+    in_baseline: usize,
+    unchanged: usize,
     by_severity: BTreeMap<&'static str, usize>,
     errors: usize,
     warnings: usize,
@@ -129,6 +135,7 @@ pub fn render(scan: &Scan) -> String {
                     .collect(),
                 frameworks: frameworks::of_rule(f.rule),
                 fingerprint: &f.fingerprint,
+                suppression: f.suppression.as_ref(),
             }
         })
         .collect();
@@ -159,13 +166,20 @@ pub fn render(scan: &Scan) -> String {
             files: scan.sources.len(),
             resources: scan.resources.len(),
             rules: scan.rules.len(),
-            findings: scan.findings.len(),
+            findings: scan.open_findings().count(),
+            suppressed: scan
+                .findings
+                .iter()
+                .filter(|f| f.suppression.is_some())
+                .count(),
+            in_baseline: scan.dropped.in_baseline,
+            unchanged: scan.dropped.unchanged,
             by_severity: Severity::ALL
                 .iter()
                 .map(|&s| {
                     (
                         s.as_str(),
-                        scan.findings.iter().filter(|f| f.severity == s).count(),
+                        scan.open_findings().filter(|f| f.severity == s).count(),
                     )
                 })
                 .collect(),

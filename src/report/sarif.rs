@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::Scan;
 use crate::diagnostic::DiagnosticLevel;
 use crate::frameworks;
-use crate::rules::{ActiveRule, Severity};
+use crate::rules::{ActiveRule, Severity, SuppressionKind};
 use crate::source::{Position, SourceMap};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -121,7 +121,29 @@ struct ResultOut<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<RelatedLocation<'a>>,
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SuppressionOut<'a>>,
     properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SuppressionOut<'a> {
+    kind: &'static str,
+    status: &'static str,
+    justification: &'a str,
+    location: LocationOut<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<SuppressionProperties<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SuppressionProperties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approved_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -295,6 +317,31 @@ pub fn render(scan: &Scan) -> String {
                     })
                     .collect(),
                 partial_fingerprints: BTreeMap::from([("vigieFinding/v1", f.fingerprint.as_str())]),
+                suppressions: f
+                    .suppression
+                    .iter()
+                    .map(|s| SuppressionOut {
+                        kind: match s.kind {
+                            SuppressionKind::InSource => "inSource",
+                            SuppressionKind::External => "external",
+                        },
+                        status: "accepted",
+                        justification: &s.justification,
+                        location: LocationOut {
+                            physical_location: PhysicalLocation {
+                                artifact_location: artifact_location(&s.path, None),
+                                region: Some(point_region(s.position, &scan.sources, &s.path)),
+                            },
+                            logical_locations: Vec::new(),
+                        },
+                        properties: (s.approved_by.is_some() || s.expires.is_some()).then_some(
+                            SuppressionProperties {
+                                approved_by: s.approved_by.as_deref(),
+                                expires: s.expires.as_deref(),
+                            },
+                        ),
+                    })
+                    .collect(),
                 properties: ResultProperties {
                     severity: f.severity,
                     field: &f.field,

@@ -63,7 +63,7 @@ impl Paint {
 pub fn render(scan: &Scan, options: &TextOptions) -> String {
     let paint = Paint { on: options.color };
     let mut out = String::new();
-    for finding in &scan.findings {
+    for finding in scan.open_findings() {
         let file = scan.sources.get(finding.span.file);
         let span = file.clamp(finding.span);
         let _ = writeln!(
@@ -241,17 +241,14 @@ fn summary(out: &mut String, scan: &Scan, hidden_notes: usize, paint: &Paint) {
         scan.sources.len(),
         plural(scan.sources.len(), "file", "files"),
     );
-    if scan.findings.is_empty() {
+    let open: Vec<_> = scan.open_findings().collect();
+    if open.is_empty() {
         let _ = writeln!(out, "{} Checked {scanned}.", paint.bold("No findings."));
     } else {
         let counts: Vec<String> = Severity::ALL
             .iter()
             .filter_map(|&severity| {
-                let n = scan
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == severity)
-                    .count();
+                let n = open.iter().filter(|f| f.severity == severity).count();
                 (n > 0).then(|| paint.severity(severity, &format!("{n} {severity}")))
             })
             .collect();
@@ -260,11 +257,25 @@ fn summary(out: &mut String, scan: &Scan, hidden_notes: usize, paint: &Paint) {
             "{} ({}). Checked {scanned}.",
             paint.bold(&format!(
                 "{} {}",
-                scan.findings.len(),
-                plural(scan.findings.len(), "finding", "findings")
+                open.len(),
+                plural(open.len(), "finding", "findings")
             )),
             counts.join(", ")
         );
+    }
+    let mut hidden = Vec::new();
+    let suppressed = scan.findings.len() - open.len();
+    if suppressed > 0 {
+        hidden.push(format!("{suppressed} suppressed by ignores or exceptions"));
+    }
+    if scan.dropped.in_baseline > 0 {
+        hidden.push(format!("{} in the baseline", scan.dropped.in_baseline));
+    }
+    if scan.dropped.unchanged > 0 {
+        hidden.push(format!("{} on unchanged lines", scan.dropped.unchanged));
+    }
+    if !hidden.is_empty() {
+        let _ = writeln!(out, "Not shown: {}.", hidden.join(", "));
     }
     let count = |level| scan.diagnostics.iter().filter(|d| d.level == level).count();
     let (errors, warnings) = (

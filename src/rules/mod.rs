@@ -330,24 +330,63 @@ pub struct Finding {
     /// `spec.template.spec.containers[name=app].securityContext.privileged`.
     pub field: String,
     pub resource: ResourceIdentity,
+    /// Index of the resource in the scan's resources.
+    pub resource_index: usize,
     /// Other places that explain the finding.
     pub related: Vec<Related>,
     /// Stable across runs and unrelated edits; set once all findings are known.
     pub fingerprint: String,
+    /// Why the finding is accepted, when an ignore comment, annotation or
+    /// exception covers it.
+    pub suppression: Option<Suppression>,
+}
+
+/// Where an acceptance of a finding is written.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// A `# vigie:ignore` comment or a `vigie.dev/ignore` annotation, next to the
+    /// finding.
+    InSource,
+    /// An exception in the configuration file.
+    External,
+}
+
+/// An accepted finding: who accepted it, why, until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub justification: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Where the ignore or the exception is written.
+    pub path: String,
+    pub position: crate::source::Position,
 }
 
 /// Collects the findings of one rule on one resource.
 pub struct Findings<'a> {
     rule: &'a ActiveRule,
     resource: &'a Resource,
+    resource_index: usize,
     found: &'a mut Vec<Finding>,
 }
 
 impl<'a> Findings<'a> {
-    pub fn new(rule: &'a ActiveRule, resource: &'a Resource, found: &'a mut Vec<Finding>) -> Self {
+    pub fn new(
+        rule: &'a ActiveRule,
+        resource: &'a Resource,
+        resource_index: usize,
+        found: &'a mut Vec<Finding>,
+    ) -> Self {
         Findings {
             rule,
             resource,
+            resource_index,
             found,
         }
     }
@@ -372,8 +411,10 @@ impl<'a> Findings<'a> {
             span,
             field,
             resource: ResourceIdentity::of(self.resource),
+            resource_index: self.resource_index,
             related,
             fingerprint: String::new(),
+            suppression: None,
         });
     }
 }
