@@ -35,7 +35,7 @@ enum Command {
     ///
     /// Exit status: 0 when nothing at or above --severity was found, 1 when
     /// something was (or a manifest could not be parsed), 2 on a usage error.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List every rule with its severity and frameworks.
     Rules {
         /// Output format.
@@ -131,7 +131,7 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
     };
