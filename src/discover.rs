@@ -21,6 +21,10 @@ pub struct DiscoverOptions {
     /// Honour `.ignore` files, and `.gitignore` and `.git/info/exclude` inside a
     /// git repository (as git and ripgrep do).
     pub respect_ignore_files: bool,
+    /// Scan the whole Helm chart or kustomization a named file belongs to,
+    /// instead of the file alone (what a pre-commit hook needs: a staged
+    /// template or patch means nothing without its chart or overlay).
+    pub resolve_roots: bool,
 }
 
 impl Default for DiscoverOptions {
@@ -28,8 +32,68 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             exclude: Vec::new(),
             respect_ignore_files: true,
+            resolve_roots: false,
         }
     }
+}
+
+/// Files that make their directory the root of a Helm chart or a kustomization.
+const ROOT_MARKERS: &[&str] = &[
+    "Chart.yaml",
+    "kustomization.yaml",
+    "kustomization.yml",
+    "Kustomization",
+];
+
+/// The closest directory above `file`, up to `limit`, that holds a chart or a
+/// kustomization.
+fn owning_root(file: &Path, limit: &Path) -> Option<PathBuf> {
+    let absolute = file.canonicalize().ok()?;
+    let mut dir = absolute.parent();
+    while let Some(current) = dir {
+        if !current.starts_with(limit) {
+            return None;
+        }
+        if ROOT_MARKERS
+            .iter()
+            .any(|marker| current.join(marker).is_file())
+        {
+            return Some(current.to_path_buf());
+        }
+        dir = current.parent();
+    }
+    None
+}
+
+/// Replaces each named file that belongs to a chart or a kustomization by its
+/// root directory, keeping the paths relative when they were.
+pub fn resolve_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let canonical_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
+    let mut resolved: Vec<PathBuf> = paths
+        .iter()
+        .map(|path| {
+            if !path.is_file() {
+                return path.clone();
+            }
+            match owning_root(path, &canonical_cwd) {
+                Some(root) => root
+                    .strip_prefix(&canonical_cwd)
+                    .map(|relative| {
+                        if relative.as_os_str().is_empty() {
+                            PathBuf::from(".")
+                        } else {
+                            relative.to_path_buf()
+                        }
+                    })
+                    .unwrap_or(root),
+                None => path.clone(),
+            }
+        })
+        .collect();
+    resolved.sort();
+    resolved.dedup();
+    resolved
 }
 
 /// How a file was selected, which decides how loudly its problems are reported.
@@ -207,6 +271,13 @@ fn classify(path: &Path) -> Option<FileKind> {
 
 /// Walks `roots` and returns the files to read.
 pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discovery, DiscoverError> {
+    let resolved;
+    let roots = if options.resolve_roots {
+        resolved = resolve_roots(roots);
+        &resolved[..]
+    } else {
+        roots
+    };
     let cwd = std::env::current_dir().unwrap_or_default();
     let canonical_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
     let mut canonical_roots = Vec::new();

@@ -83,6 +83,10 @@ struct ScanArgs {
     /// Do not honour .gitignore, .ignore and .git/info/exclude files.
     #[arg(long)]
     no_ignore: bool,
+    /// Scan the whole Helm chart or kustomization each named file belongs to
+    /// (for pre-commit hooks, which name the staged files).
+    #[arg(long)]
+    resolve_roots: bool,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -162,6 +166,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
         discover: DiscoverOptions {
             exclude: args.exclude,
             respect_ignore_files: !args.no_ignore,
+            resolve_roots: args.resolve_roots,
         },
         load: LoadOptions {
             max_file_size: args.max_file_size,

@@ -558,3 +558,53 @@ spec:
     fs::remove_file(root.join("platform/rbac.yaml")).unwrap();
     assert!(findings(root).is_empty());
 }
+
+/// With --resolve-roots, a file of a Helm chart stands for its chart.
+#[test]
+fn resolve_roots_scans_the_chart_a_file_belongs_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("charts/web/templates")).unwrap();
+    fs::write(
+        root.join("charts/web/Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("charts/web/templates/deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .unwrap();
+    fs::write(root.join("pod.yaml"), PRIVILEGED_POD).unwrap();
+    let codes = |args: &[&str]| -> Vec<String> {
+        let out = vigie(args, root);
+        json(&out)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["path"].as_str().unwrap(),
+                    d["code"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let template = "charts/web/templates/deployment.yaml";
+    assert_eq!(
+        codes(&["scan", template, "--format", "json"]),
+        [format!("{template} complex-key")]
+    );
+    assert_eq!(
+        codes(&[
+            "scan",
+            template,
+            "pod.yaml",
+            "--format",
+            "json",
+            "--resolve-roots"
+        ]),
+        ["charts/web chart-not-rendered"]
+    );
+}
