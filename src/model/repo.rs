@@ -8,23 +8,31 @@ use super::Resource;
 use super::selector::Labels;
 use crate::source::yaml::Node;
 
-/// The resources of a scan, by kind.
+/// The resources of a scan, by kind, and by kind and namespace.
 #[derive(Debug)]
 pub struct Repo<'a> {
     resources: &'a [Resource],
     by_kind: HashMap<&'a str, Vec<usize>>,
+    by_namespace: HashMap<(&'a str, Option<&'a str>), Vec<usize>>,
 }
 
 impl<'a> Repo<'a> {
     pub fn new(resources: &'a [Resource]) -> Self {
         let mut by_kind: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut by_namespace: HashMap<(&'a str, Option<&'a str>), Vec<usize>> = HashMap::new();
         for (index, resource) in resources.iter().enumerate() {
-            by_kind
-                .entry(resource.kind.as_str())
+            let kind = resource.kind.as_str();
+            by_kind.entry(kind).or_default().push(index);
+            by_namespace
+                .entry((kind, resource.namespace.as_deref()))
                 .or_default()
                 .push(index);
         }
-        Repo { resources, by_kind }
+        Repo {
+            resources,
+            by_kind,
+            by_namespace,
+        }
     }
 
     pub fn resources(&self) -> &'a [Resource] {
@@ -50,11 +58,16 @@ impl<'a> Repo<'a> {
     pub fn in_namespace<'s>(
         &'s self,
         group: &'s str,
-        kind: &str,
+        kind: &'s str,
         namespace: Option<&'s str>,
     ) -> impl Iterator<Item = &'a Resource> + 's {
-        self.of_kind(group, kind)
-            .filter(move |r| r.namespace.as_deref() == namespace)
+        let index: &'s HashMap<(&'s str, Option<&'s str>), Vec<usize>> = &self.by_namespace;
+        index
+            .get(&(kind, namespace))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &self.resources[i])
+            .filter(move |r| r.group() == group)
     }
 
     /// The named resource of a kind in a namespace.

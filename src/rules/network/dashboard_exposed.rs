@@ -67,6 +67,16 @@ declare_rule! {
     };
 }
 
+/// Kinds that run pods, by API group.
+const WORKLOAD_KINDS: &[(&str, &str)] = &[
+    ("", "Pod"),
+    ("apps", "Deployment"),
+    ("apps", "StatefulSet"),
+    ("apps", "DaemonSet"),
+    ("apps", "ReplicaSet"),
+    ("", "ReplicationController"),
+];
+
 fn is_dashboard_image(image: &str) -> bool {
     image.contains("kubernetesui/dashboard")
 }
@@ -93,11 +103,14 @@ fn is_dashboard_service(repo: &Repo<'_>, service: &Resource) -> bool {
         return true;
     }
     let selector = Selector::service_selector(service.body.get_path(&["spec", "selector"]));
-    repo.resources().iter().any(|workload| {
-        workload.namespace == service.namespace
-            && runs_dashboard(workload)
-            && pod_template(workload).is_some_and(|pod| selector.matches(&pod.labels()))
-    })
+    let namespace = service.namespace.as_deref();
+    WORKLOAD_KINDS
+        .iter()
+        .flat_map(|(group, kind)| repo.in_namespace(group, kind, namespace))
+        .any(|workload| {
+            runs_dashboard(workload)
+                && pod_template(workload).is_some_and(|pod| selector.matches(&pod.labels()))
+        })
 }
 
 const UNSAFE_FLAGS: [&str; 2] = ["--enable-skip-login", "--enable-insecure-login"];

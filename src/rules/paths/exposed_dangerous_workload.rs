@@ -1,7 +1,7 @@
 use super::{SENSITIVE_HOST_PATHS, is_sensitive_host_path};
 use crate::model::rbac::{bindings_of_service_account, builtin_cluster_role, policy_rules};
 use crate::model::{PodTemplate, Resource, pod_template};
-use crate::rules::network::{ingress_backends, is_ingress, service_type, services_selecting};
+use crate::rules::network::{ingress_backends, service_type, services_selecting};
 use crate::rules::{Context, Findings, ParamDefault, Parameter, Related, Severity, declare_rule};
 use crate::source::yaml::Node;
 
@@ -173,11 +173,9 @@ fn exposure(context: &Context, resource: &Resource, pod: &PodTemplate) -> Vec<Li
                 short: format!("{kind} Service {}", qualified(service)),
             });
         }
-        let ingresses = context
-            .repo
-            .resources()
-            .iter()
-            .filter(|r| is_ingress(r) && r.namespace.as_deref() == namespace);
+        let ingresses = ["networking.k8s.io", "extensions"]
+            .into_iter()
+            .flat_map(|group| context.repo.in_namespace(group, "Ingress", namespace));
         for ingress in ingresses {
             for (backend, node) in ingress_backends(ingress) {
                 if backend != service_name {
