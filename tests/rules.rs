@@ -238,6 +238,9 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
         let ids: Vec<_> = family.iter().map(|r| r.id).collect();
         let mut sorted = ids.clone();
         sorted.sort();
-        assert_eq!(ids, sorted, "rules are registered in ID order within a family");
+        assert_eq!(
+            ids, sorted,
+            "rules are registered in ID order within a family"
+        );
     }
 }
