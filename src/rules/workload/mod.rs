@@ -1,0 +1,38 @@
+//! Workload hygiene beyond the Pod Security Standards: where images come from
+//! and how they are pinned, resources and probes, service accounts and their
+//! tokens, secrets in the environment, sensitive host paths, namespaces and
+//! labels.
+
+mod image_latest_tag;
+mod image_not_pinned;
+mod image_registry;
+
+use super::Rule;
+use crate::model::Container;
+use crate::model::image::ImageReference;
+use crate::source::yaml::Entry;
+
+/// The workload rules, in ID order.
+pub static RULES: &[&Rule] = &[
+    &image_latest_tag::RULE,
+    &image_not_pinned::RULE,
+    &image_registry::RULE,
+];
+
+/// A container's `image` entry and the reference it holds; `None` when the
+/// container names no image (the API server would refuse it, or a tool fills it
+/// in later).
+pub(super) fn image_of<'a>(container: &Container<'a>) -> Option<(&'a Entry, ImageReference<'a>)> {
+    let entry = container.node.entry("image")?;
+    let reference = ImageReference::parse(entry.value.as_str()?)?;
+    Some((entry, reference))
+}
+
+/// Items quoted and joined for a message: `"a", "b"`.
+pub(super) fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    items
+        .into_iter()
+        .map(|item| format!("{item:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
