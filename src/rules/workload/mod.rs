@@ -6,17 +6,23 @@
 mod image_latest_tag;
 mod image_not_pinned;
 mod image_registry;
+mod probes;
+mod read_only_root_filesystem;
+mod resources;
 
 use super::Rule;
 use crate::model::Container;
 use crate::model::image::ImageReference;
-use crate::source::yaml::Entry;
+use crate::source::yaml::{Entry, Node};
 
 /// The workload rules, in ID order.
 pub static RULES: &[&Rule] = &[
     &image_latest_tag::RULE,
     &image_not_pinned::RULE,
     &image_registry::RULE,
+    &resources::RULE,
+    &probes::RULE,
+    &read_only_root_filesystem::RULE,
 ];
 
 /// A container's `image` entry and the reference it holds; `None` when the
@@ -35,4 +41,9 @@ pub(super) fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Strin
         .map(|item| format!("{item:?}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Whether a field is written with a value (not absent, not null).
+pub(super) fn is_set(node: Option<&Node>) -> bool {
+    node.is_some_and(|n| !n.is_null())
 }
