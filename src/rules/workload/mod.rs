@@ -3,12 +3,15 @@
 //! tokens, secrets in the environment, sensitive host paths, namespaces and
 //! labels.
 
+mod default_service_account;
 mod image_latest_tag;
 mod image_not_pinned;
 mod image_registry;
 mod probes;
 mod read_only_root_filesystem;
 mod resources;
+mod secret_env;
+mod token_automount;
 
 use super::Rule;
 use crate::model::Container;
@@ -23,6 +26,9 @@ pub static RULES: &[&Rule] = &[
     &resources::RULE,
     &probes::RULE,
     &read_only_root_filesystem::RULE,
+    &token_automount::RULE,
+    &default_service_account::RULE,
+    &secret_env::RULE,
 ];
 
 /// A container's `image` entry and the reference it holds; `None` when the
