@@ -317,3 +317,69 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
         );
     }
 }
+
+/// What a rule reports on a fixture with its default parameters, what it
+/// reports with those of the fixture's `# vigie-params:` line, and the fixture
+/// text.
+fn with_and_without_params(rule: &str, fixture: &str) -> (Expected, Expected, String) {
+    let rule = rules::find(rule).expect("rule exists");
+    let path = Path::new("testdata/rules").join(rule.id).join(fixture);
+    let text = fs::read_to_string(&path).expect("fixture is text");
+    let config = fixture_config(rule, &text).expect("valid parameters");
+    assert!(!config.rules.is_empty(), "{fixture} sets parameters");
+    let (defaults, _) = run_rule(&path, rule.id, Config::default());
+    let (configured, _) = run_rule(&path, rule.id, config);
+    assert_eq!(configured, expectations(&text), "{fixture}");
+    (defaults, configured, text)
+}
+
+/// The 1-based lines of the text that contain `needle`.
+fn lines_with(text: &str, needle: &str) -> Vec<u32> {
+    (1..)
+        .zip(text.lines())
+        .filter(|(_, line)| line.contains(needle))
+        .map(|(number, _)| number)
+        .collect()
+}
+
+fn lines(found: &Expected) -> Vec<u32> {
+    found.keys().map(|(line, _)| *line).collect()
+}
+
+#[test]
+fn parameters_change_what_rules_report() {
+    // An empty allow-list disables the rule; a list turns it on.
+    let (defaults, configured, _) = with_and_without_params("K8S003", "fail-team-prefix.yaml");
+    assert!(defaults.is_empty(), "{defaults:?}");
+    assert!(!configured.is_empty());
+
+    // A custom list replaces the default sensitive paths.
+    let (defaults, configured, text) = with_and_without_params("K8S011", "fail-custom-paths.yaml");
+    assert_eq!(
+        lines(&defaults),
+        lines_with(&text, "path: /var/run/docker.sock")
+    );
+    assert_eq!(configured.len(), 2);
+
+    // require_namespace adds the objects that name no namespace.
+    let (defaults, configured, text) =
+        with_and_without_params("K8S010", "fail-require-namespace.yaml");
+    assert_eq!(lines(&defaults), lines_with(&text, "namespace: default"));
+    assert_eq!(configured.len(), 4);
+}
+
+#[test]
+fn fixture_parameters_are_checked() {
+    let rule = rules::find("K8S003").expect("rule exists");
+    let config = |line: &str| fixture_config(rule, &format!("{line}\nkind: Pod\n"));
+    assert!(config("# vigie-params: {\"allowed_registries\": [\"a.example\"]}").is_ok());
+    assert_eq!(config("apiVersion: v1").map(|c| c.rules.len()), Ok(0));
+    for wrong in [
+        "# vigie-params: {\"allowed_registry\": [\"a.example\"]}",
+        "# vigie-params: {\"allowed_registries\": \"a.example\"}",
+        "# vigie-params: {\"allowed_registries\": [1]}",
+        "# vigie-params: [\"allowed_registries\"]",
+    ] {
+        assert!(config(wrong).is_err(), "{wrong} is refused");
+    }
+}

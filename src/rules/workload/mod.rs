@@ -3,19 +3,23 @@
 //! tokens, secrets in the environment, sensitive host paths, namespaces and
 //! labels.
 
+mod allowed_namespaces;
+mod default_namespace;
 mod default_service_account;
 mod image_latest_tag;
 mod image_not_pinned;
 mod image_registry;
 mod probes;
 mod read_only_root_filesystem;
+mod required_labels;
 mod resources;
 mod secret_env;
+mod sensitive_host_path;
 mod token_automount;
 
-use super::Rule;
-use crate::model::Container;
+use super::{Context, Rule};
 use crate::model::image::ImageReference;
+use crate::model::{Container, Resource};
 use crate::source::yaml::{Entry, Node};
 
 /// The workload rules, in ID order.
@@ -29,6 +33,10 @@ pub static RULES: &[&Rule] = &[
     &token_automount::RULE,
     &default_service_account::RULE,
     &secret_env::RULE,
+    &default_namespace::RULE,
+    &sensitive_host_path::RULE,
+    &required_labels::RULE,
+    &allowed_namespaces::RULE,
 ];
 
 /// A container's `image` entry and the reference it holds; `None` when the
@@ -38,6 +46,21 @@ pub(super) fn image_of<'a>(container: &Container<'a>) -> Option<(&'a Entry, Imag
     let entry = container.node.entry("image")?;
     let reference = ImageReference::parse(entry.value.as_str()?)?;
     Some((entry, reference))
+}
+
+/// Whether a document configures a tool rather than describing a cluster
+/// object (`kustomization.yaml` files are loaded as resources until Kustomize
+/// rendering consumes them); namespace and label rules leave these alone.
+pub(super) fn is_tool_configuration(resource: &Resource) -> bool {
+    resource.group() == "kustomize.config.k8s.io"
+}
+
+/// The `metadata.namespace` entry of a namespaced object that names one. An
+/// empty namespace means "the current one", as if none were written.
+pub(super) fn namespace_entry<'a>(ctx: &Context, resource: &'a Resource) -> Option<&'a Entry> {
+    let entry = resource.metadata()?.entry("namespace")?;
+    let written = entry.value.as_str().is_some_and(|ns| !ns.is_empty());
+    (written && !ctx.repo.is_cluster_scoped(resource)).then_some(entry)
 }
 
 /// Items quoted and joined for a message: `"a", "b"`.
