@@ -34,22 +34,31 @@ spec:
       privileged: true
 ";
 
+/// Clean under every rule with its default parameters.
 const CLEAN_POD: &str = "apiVersion: v1
 kind: Pod
 metadata:
   name: good
 spec:
+  serviceAccountName: good
+  automountServiceAccountToken: false
   securityContext:
     runAsNonRoot: true
     seccompProfile:
       type: RuntimeDefault
   containers:
   - name: app
-    image: nginx:1.27
+    image: nginx:1.27@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
     securityContext:
       allowPrivilegeEscalation: false
+      readOnlyRootFilesystem: true
       capabilities:
         drop: [ALL]
+    resources:
+      requests: {cpu: 100m, memory: 64Mi}
+      limits: {memory: 64Mi}
+    readinessProbe: {httpGet: {path: /ready, port: 8080}}
+    livenessProbe: {httpGet: {path: /healthz, port: 8080}}
 ";
 
 #[test]

@@ -5,12 +5,19 @@
 //! `# expect: PSS001` on a line means one finding of that rule starting on that
 //! line (list an ID twice for two findings). A fixture named `pass*` must produce
 //! none. Only the rule under test runs.
+//!
+//! A fixture or a documentation example whose first line is
+//! `# vigie-params: {"allowed_registries": ["contoso.azurecr.io"]}` (JSON) runs
+//! the rule with those parameters, the way `.vigie.yaml` would set them; the
+//! others run with the defaults.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use vigie::config::{Config, RuleSetting};
 use vigie::diagnostic::DiagnosticLevel;
+use vigie::rules::{ParamDefault, ParamValue, Rule};
 use vigie::{ScanOptions, rules};
 
 /// (line, rule ID) → count.
@@ -35,10 +42,65 @@ fn expectations(text: &str) -> Expected {
     expected
 }
 
-fn run_rule(path: &Path, rule: &str) -> (Expected, Vec<String>) {
+const PARAMS_PREFIX: &str = "# vigie-params:";
+
+/// The configuration a fixture asks for with a `# vigie-params:` first line:
+/// a setting of the rule under test holding those parameters. Unknown names and
+/// values of the wrong type are errors, so a typo cannot make a test pass.
+fn fixture_config(rule: &Rule, text: &str) -> Result<Config, String> {
+    let Some(json) = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix(PARAMS_PREFIX))
+    else {
+        return Ok(Config::default());
+    };
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json)
+        .map_err(|e| format!("{PARAMS_PREFIX} is not a JSON object: {e}"))?;
+    let mut parameters = Vec::new();
+    for (name, value) in object {
+        let declared = rule
+            .parameters
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| format!("{} has no parameter {name:?}", rule.id))?;
+        let value = match (&declared.default, &value) {
+            (ParamDefault::List(_), serde_json::Value::Array(items)) => ParamValue::List(
+                items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_string))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| format!("{name}: expected a list of strings"))?,
+            ),
+            (ParamDefault::Bool(_), serde_json::Value::Bool(b)) => ParamValue::Bool(*b),
+            (ParamDefault::Int(_), serde_json::Value::Number(n)) if n.is_i64() => {
+                ParamValue::Int(n.as_i64().unwrap_or_default())
+            }
+            (default, _) => {
+                return Err(format!(
+                    "{name}: expected a {}, found {value}",
+                    default.type_name()
+                ));
+            }
+        };
+        parameters.push((name, value));
+    }
+    Ok(Config {
+        rules: vec![RuleSetting {
+            selector: rule.id.to_string(),
+            enabled: None,
+            severity: None,
+            parameters,
+        }],
+        ..Config::default()
+    })
+}
+
+fn run_rule(path: &Path, rule: &str, config: Config) -> (Expected, Vec<String>) {
     let options = ScanOptions {
         paths: vec![path.to_path_buf()],
         rules: vec![rule.to_string()],
+        config,
         ..ScanOptions::default()
     };
     let scan = vigie::scan(&options).expect("scan runs");
@@ -85,7 +147,14 @@ fn every_rule_passes_its_fixtures() {
                 .to_string();
             let text = fs::read_to_string(&path).expect("fixture is text");
             let expected = expectations(&text);
-            let (found, problems) = run_rule(&path, rule.id);
+            let config = match fixture_config(rule, &text) {
+                Ok(config) => config,
+                Err(e) => {
+                    errors.push(format!("{}: {e}", path.display()));
+                    continue;
+                }
+            };
+            let (found, problems) = run_rule(&path, rule.id, config);
             if !problems.is_empty() {
                 errors.push(format!("{}: input problems: {problems:?}", path.display()));
             }
@@ -186,7 +255,14 @@ fn documentation_examples_fail_and_fixes_pass() {
             for (i, block) in blocks.iter().enumerate() {
                 let path = dir.path().join(format!("{}-{section}-{i}.yaml", rule.id));
                 fs::write(&path, block).expect("write example");
-                let (found, problems) = run_rule(&path, rule.id);
+                let config = match fixture_config(rule, block) {
+                    Ok(config) => config,
+                    Err(e) => {
+                        errors.push(format!("{} {section} block {i}: {e}", rule.id));
+                        continue;
+                    }
+                };
+                let (found, problems) = run_rule(&path, rule.id, config);
                 if !problems.is_empty() {
                     errors.push(format!(
                         "{} {section}: input problems {problems:?}",
@@ -221,11 +297,8 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
             rule.id,
             rule.name
         );
-        assert!(
-            !rule.frameworks.is_empty(),
-            "{} belongs to no framework",
-            rule.id
-        );
+        // A rule names the frameworks it belongs to by definition (the Pod
+        // Security profiles); benchmark mappings are data, so it may name none.
         for framework in rule.frameworks {
             assert!(
                 vigie::frameworks::find(framework).is_some(),
@@ -242,5 +315,71 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
             ids, sorted,
             "rules are registered in ID order within a family"
         );
+    }
+}
+
+/// What a rule reports on a fixture with its default parameters, what it
+/// reports with those of the fixture's `# vigie-params:` line, and the fixture
+/// text.
+fn with_and_without_params(rule: &str, fixture: &str) -> (Expected, Expected, String) {
+    let rule = rules::find(rule).expect("rule exists");
+    let path = Path::new("testdata/rules").join(rule.id).join(fixture);
+    let text = fs::read_to_string(&path).expect("fixture is text");
+    let config = fixture_config(rule, &text).expect("valid parameters");
+    assert!(!config.rules.is_empty(), "{fixture} sets parameters");
+    let (defaults, _) = run_rule(&path, rule.id, Config::default());
+    let (configured, _) = run_rule(&path, rule.id, config);
+    assert_eq!(configured, expectations(&text), "{fixture}");
+    (defaults, configured, text)
+}
+
+/// The 1-based lines of the text that contain `needle`.
+fn lines_with(text: &str, needle: &str) -> Vec<u32> {
+    (1..)
+        .zip(text.lines())
+        .filter(|(_, line)| line.contains(needle))
+        .map(|(number, _)| number)
+        .collect()
+}
+
+fn lines(found: &Expected) -> Vec<u32> {
+    found.keys().map(|(line, _)| *line).collect()
+}
+
+#[test]
+fn parameters_change_what_rules_report() {
+    // An empty allow-list disables the rule; a list turns it on.
+    let (defaults, configured, _) = with_and_without_params("K8S003", "fail-team-prefix.yaml");
+    assert!(defaults.is_empty(), "{defaults:?}");
+    assert!(!configured.is_empty());
+
+    // A custom list replaces the default sensitive paths.
+    let (defaults, configured, text) = with_and_without_params("K8S011", "fail-custom-paths.yaml");
+    assert_eq!(
+        lines(&defaults),
+        lines_with(&text, "path: /var/run/docker.sock")
+    );
+    assert_eq!(configured.len(), 2);
+
+    // require_namespace adds the objects that name no namespace.
+    let (defaults, configured, text) =
+        with_and_without_params("K8S010", "fail-require-namespace.yaml");
+    assert_eq!(lines(&defaults), lines_with(&text, "namespace: default"));
+    assert_eq!(configured.len(), 4);
+}
+
+#[test]
+fn fixture_parameters_are_checked() {
+    let rule = rules::find("K8S003").expect("rule exists");
+    let config = |line: &str| fixture_config(rule, &format!("{line}\nkind: Pod\n"));
+    assert!(config("# vigie-params: {\"allowed_registries\": [\"a.example\"]}").is_ok());
+    assert_eq!(config("apiVersion: v1").map(|c| c.rules.len()), Ok(0));
+    for wrong in [
+        "# vigie-params: {\"allowed_registry\": [\"a.example\"]}",
+        "# vigie-params: {\"allowed_registries\": \"a.example\"}",
+        "# vigie-params: {\"allowed_registries\": [1]}",
+        "# vigie-params: [\"allowed_registries\"]",
+    ] {
+        assert!(config(wrong).is_err(), "{wrong} is refused");
     }
 }

@@ -81,9 +81,74 @@ impl<'a> Repo<'a> {
         self.in_namespace(group, kind, namespace)
             .find(|r| r.name.as_deref() == Some(name))
     }
+
+    /// Whether a resource is cluster-scoped: a CustomResourceDefinition of the
+    /// scan that defines its kind decides (`spec.scope`), else the built-in
+    /// knowledge of [`Resource::is_cluster_scoped`].
+    pub fn is_cluster_scoped(&self, resource: &Resource) -> bool {
+        let (group, kind) = (resource.group(), resource.kind.as_str());
+        let defined = self
+            .of_kind("apiextensions.k8s.io", "CustomResourceDefinition")
+            .filter_map(|crd| crd.body.get("spec"))
+            .find(|spec| {
+                spec.get("group").and_then(Node::as_str) == Some(group)
+                    && spec.get_path(&["names", "kind"]).and_then(Node::as_str) == Some(kind)
+            });
+        match defined
+            .and_then(|spec| spec.get("scope"))
+            .and_then(Node::as_str)
+        {
+            Some(scope) => scope == "Cluster",
+            None => resource.is_cluster_scoped(),
+        }
+    }
 }
 
 /// The labels of a resource's `metadata`.
 pub fn metadata_labels(metadata: Option<&Node>) -> Labels<'_> {
     Labels::of(metadata.and_then(|m| m.get("labels")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::resources_from_document;
+    use crate::source::FileId;
+    use crate::source::yaml::{Limits, load};
+
+    #[test]
+    fn custom_resource_definitions_decide_scope() {
+        let text = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: tenants.example.com}
+spec:
+  group: example.com
+  names: {kind: Tenant, plural: tenants}
+  scope: Cluster
+---
+apiVersion: example.com/v1
+kind: Tenant
+metadata: {name: a}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: b}
+---
+apiVersion: other.example.com/v1
+kind: Tenant
+metadata: {name: c}
+";
+        let loaded = load(FileId(0), "t.yaml", text, Limits::default());
+        let resources: Vec<Resource> = loaded
+            .documents
+            .into_iter()
+            .flat_map(|d| resources_from_document(FileId(0), d))
+            .collect();
+        let repo = Repo::new(&resources);
+        let scoped: Vec<bool> = resources
+            .iter()
+            .map(|r| repo.is_cluster_scoped(r))
+            .collect();
+        assert_eq!(scoped, [true, true, false, false]);
+    }
 }

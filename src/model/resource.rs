@@ -65,6 +65,80 @@ impl Resource {
         }
     }
 
+    /// Whether the object's kind is cluster-scoped (it has no namespace), for
+    /// the built-in kinds and a few widespread custom resources. Unknown kinds
+    /// are taken as namespaced, like most custom resources;
+    /// [`Repo::is_cluster_scoped`](super::Repo::is_cluster_scoped) also reads the
+    /// CustomResourceDefinitions of the scan.
+    pub fn is_cluster_scoped(&self) -> bool {
+        let kind = self.kind.as_str();
+        match self.group() {
+            "" => matches!(
+                kind,
+                "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus"
+            ),
+            "rbac.authorization.k8s.io" => matches!(kind, "ClusterRole" | "ClusterRoleBinding"),
+            "storage.k8s.io" => matches!(
+                kind,
+                "StorageClass"
+                    | "CSIDriver"
+                    | "CSINode"
+                    | "VolumeAttachment"
+                    | "VolumeAttributesClass"
+            ),
+            "apiextensions.k8s.io" => kind == "CustomResourceDefinition",
+            "apiregistration.k8s.io" => kind == "APIService",
+            "scheduling.k8s.io" => kind == "PriorityClass",
+            "admissionregistration.k8s.io" => matches!(
+                kind,
+                "ValidatingWebhookConfiguration"
+                    | "MutatingWebhookConfiguration"
+                    | "ValidatingAdmissionPolicy"
+                    | "ValidatingAdmissionPolicyBinding"
+                    | "MutatingAdmissionPolicy"
+                    | "MutatingAdmissionPolicyBinding"
+            ),
+            "networking.k8s.io" => matches!(kind, "IngressClass" | "IPAddress" | "ServiceCIDR"),
+            "node.k8s.io" => kind == "RuntimeClass",
+            "certificates.k8s.io" => {
+                matches!(kind, "CertificateSigningRequest" | "ClusterTrustBundle")
+            }
+            "flowcontrol.apiserver.k8s.io" => {
+                matches!(kind, "FlowSchema" | "PriorityLevelConfiguration")
+            }
+            "resource.k8s.io" => matches!(kind, "DeviceClass" | "ResourceSlice"),
+            "policy" | "extensions" => kind == "PodSecurityPolicy",
+            "authentication.k8s.io" => matches!(kind, "TokenReview" | "SelfSubjectReview"),
+            "authorization.k8s.io" => matches!(
+                kind,
+                "SubjectAccessReview" | "SelfSubjectAccessReview" | "SelfSubjectRulesReview"
+            ),
+            "snapshot.storage.k8s.io" => {
+                matches!(kind, "VolumeSnapshotClass" | "VolumeSnapshotContent")
+            }
+            "gateway.networking.k8s.io" => kind == "GatewayClass",
+            "cert-manager.io" => kind == "ClusterIssuer",
+            "external-secrets.io" => {
+                matches!(kind, "ClusterSecretStore" | "ClusterExternalSecret")
+            }
+            "kyverno.io" => matches!(kind, "ClusterPolicy" | "ClusterCleanupPolicy"),
+            "templates.gatekeeper.sh" => kind == "ConstraintTemplate",
+            // Every Gatekeeper constraint kind is cluster-scoped.
+            "constraints.gatekeeper.sh" => true,
+            "karpenter.sh" => matches!(kind, "NodePool" | "NodeClaim"),
+            "karpenter.azure.com" => kind == "AKSNodeClass",
+            "crd.projectcalico.org" | "projectcalico.org" => matches!(
+                kind,
+                "GlobalNetworkPolicy" | "GlobalNetworkSet" | "IPPool" | "FelixConfiguration"
+            ),
+            "cilium.io" => matches!(
+                kind,
+                "CiliumClusterwideNetworkPolicy" | "CiliumIdentity" | "CiliumNode"
+            ),
+            _ => false,
+        }
+    }
+
     /// Where to point when a finding concerns the whole object: its
     /// `metadata.name`, else its `kind`, else its first line.
     pub fn anchor_span(&self) -> Span {
@@ -165,6 +239,30 @@ mod tests {
         assert_eq!(r[0].group(), "apps");
         assert_eq!(r[0].display_name(), "Deployment shop/web");
         assert_eq!(r[0].anchor_span().start.line, 4);
+    }
+
+    #[test]
+    fn knows_cluster_scoped_kinds_by_group() {
+        let scoped = |api_version: &str, kind: &str| {
+            resources(&format!(
+                "apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x}}\n"
+            ))[0]
+                .is_cluster_scoped()
+        };
+        assert!(scoped("v1", "Namespace"));
+        assert!(scoped("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"));
+        assert!(scoped("storage.k8s.io/v1", "StorageClass"));
+        assert!(scoped("cert-manager.io/v1", "ClusterIssuer"));
+        assert!(scoped(
+            "constraints.gatekeeper.sh/v1beta1",
+            "K8sRequiredLabels"
+        ));
+        assert!(!scoped("rbac.authorization.k8s.io/v1", "RoleBinding"));
+        assert!(!scoped("apps/v1", "Deployment"));
+        assert!(!scoped("cert-manager.io/v1", "Issuer"));
+        // Same kind name, other group: a custom Namespace resource is namespaced.
+        assert!(!scoped("example.com/v1", "Namespace"));
+        assert!(!scoped("v1", "ClusterRole"));
     }
 
     #[test]

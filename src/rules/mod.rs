@@ -5,6 +5,7 @@ pub mod network;
 pub mod paths;
 pub mod pss;
 pub mod secrets;
+pub mod workload;
 
 use std::fmt;
 use std::str::FromStr;
@@ -423,8 +424,13 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 4] =
-            [pss::RULES, network::RULES, paths::RULES, secrets::RULES];
+        let families: [&[&'static Rule]; 5] = [
+            pss::RULES,
+            workload::RULES,
+            network::RULES,
+            secrets::RULES,
+            paths::RULES,
+        ];
         families.concat()
     })
 }
