@@ -1,5 +1,6 @@
 //! The objects rules read: Kubernetes resources with spanned bodies.
 
+pub mod host_path;
 pub mod image;
 mod pod;
 pub mod rbac;

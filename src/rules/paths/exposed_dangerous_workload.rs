@@ -1,4 +1,4 @@
-use super::{SENSITIVE_HOST_PATHS, is_sensitive_host_path};
+use crate::model::host_path::{SENSITIVE_HOST_PATHS, is_sensitive};
 use crate::model::rbac::{bindings_of_service_account, builtin_cluster_role, policy_rules};
 use crate::model::{PodTemplate, Resource, pod_template};
 use crate::rules::network::{ingress_backends, service_type, services_selecting};
@@ -248,7 +248,7 @@ fn dangers(context: &Context, resource: &Resource, pod: &PodTemplate) -> Vec<Lin
             continue;
         };
         if let Some(text) = path.value.as_str()
-            && is_sensitive_host_path(text, sensitive)
+            && is_sensitive(text, sensitive)
         {
             links.push(Link {
                 related: Related {

@@ -1,3 +1,4 @@
+use crate::model::host_path::{SENSITIVE_HOST_PATHS, most_specific, normalize};
 use crate::model::{Resource, pod_template};
 use crate::rules::{Context, Findings, ParamDefault, Parameter, Severity, declare_rule};
 use crate::source::yaml::{Entry, Node};
@@ -97,24 +98,7 @@ declare_rule! {
         parameters: &[Parameter {
             name: "sensitive_paths",
             description: "Node paths that must not be mounted, with everything below them",
-            default: ParamDefault::List(&[
-                "/",
-                "/etc",
-                "/proc",
-                "/sys",
-                "/root",
-                "/boot",
-                "/dev",
-                "/run",
-                "/var/run",
-                "/var/lib/kubelet",
-                "/var/lib/docker",
-                "/var/lib/containerd",
-                "/etc/kubernetes",
-                "/var/run/docker.sock",
-                "/run/containerd/containerd.sock",
-                "/var/run/crio/crio.sock",
-            ]),
+            default: ParamDefault::List(SENSITIVE_HOST_PATHS),
         }],
         check: check,
     };
@@ -185,61 +169,9 @@ fn check(ctx: &Context, resource: &Resource, out: &mut Findings) {
     }
 }
 
-/// An absolute path without repeated or trailing slashes, `.` or `..`
-/// components; `None` for a relative path.
-fn normalize(path: &str) -> Option<String> {
-    let path = path.trim();
-    if !path.starts_with('/') {
-        return None;
-    }
-    let mut components: Vec<&str> = Vec::new();
-    for component in path.split('/') {
-        match component {
-            "" | "." => {}
-            ".." => {
-                components.pop();
-            }
-            other => components.push(other),
-        }
-    }
-    Some(format!("/{}", components.join("/")))
-}
-
-/// The longest sensitive path that `path` equals or lies below; `/` matches
-/// itself only.
-fn most_specific<'a>(path: &str, sensitive: &'a [String]) -> Option<&'a str> {
-    sensitive
-        .iter()
-        .filter(|entry| {
-            path == entry.as_str()
-                || (entry.as_str() != "/"
-                    && path
-                        .strip_prefix(entry.as_str())
-                        .is_some_and(|rest| rest.starts_with('/')))
-        })
-        .max_by_key(|entry| entry.len())
-        .map(String::as_str)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalizes_paths() {
-        assert_eq!(normalize("/").as_deref(), Some("/"));
-        assert_eq!(
-            normalize("//etc//kubernetes/").as_deref(),
-            Some("/etc/kubernetes")
-        );
-        assert_eq!(
-            normalize("/var/log/../../etc/./ssl").as_deref(),
-            Some("/etc/ssl")
-        );
-        assert_eq!(normalize("/.."), Some("/".to_string()));
-        assert_eq!(normalize("etc"), None);
-        assert_eq!(normalize(""), None);
-    }
 
     #[test]
     fn matches_at_path_boundaries() {
