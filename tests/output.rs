@@ -3,13 +3,24 @@
 
 use std::path::PathBuf;
 
+use vigie::filter::FilterOptions;
+use vigie::filter::date::Date;
 use vigie::report::{json, sarif, text};
 use vigie::{Scan, ScanOptions};
 
 fn demo_scan(frameworks: &[&str]) -> Scan {
+    let config = vigie::config::locate(&[PathBuf::from("testdata/demo")])
+        .expect("the demo has a configuration");
     let options = ScanOptions {
         paths: vec![PathBuf::from("testdata/demo")],
         frameworks: frameworks.iter().map(|f| f.to_string()).collect(),
+        config: vigie::config::load(&config, "testdata/demo/.vigie.yaml")
+            .expect("valid configuration"),
+        // The demo's exception expires; the snapshots must not.
+        filter: FilterOptions {
+            today: Date::parse("2026-11-25").expect("a date"),
+            ..FilterOptions::default()
+        },
         ..ScanOptions::default()
     };
     vigie::scan(&options).expect("demo scan")

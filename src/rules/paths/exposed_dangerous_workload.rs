@@ -335,12 +335,12 @@ fn check(context: &Context, resource: &Resource, out: &mut Findings) {
         return;
     }
     let summary = |links: &[Link]| {
-        let mut shorts: Vec<&str> = links
-            .iter()
-            .map(|l| l.short.as_str())
-            .filter(|s| !s.is_empty())
-            .collect();
-        shorts.dedup();
+        let mut shorts: Vec<&str> = Vec::new();
+        for short in links.iter().map(|l| l.short.as_str()) {
+            if !short.is_empty() && !shorts.contains(&short) {
+                shorts.push(short);
+            }
+        }
         shorts.join(", ")
     };
     let message = format!(
@@ -349,11 +349,12 @@ fn check(context: &Context, resource: &Resource, out: &mut Findings) {
         summary(&exposure),
         summary(&dangers)
     );
-    let related = exposure
-        .into_iter()
-        .chain(dangers)
-        .map(|l| l.related)
-        .collect();
+    let mut related: Vec<Related> = Vec::new();
+    for link in exposure.into_iter().chain(dangers) {
+        if !related.contains(&link.related) {
+            related.push(link.related);
+        }
+    }
     out.report_related(
         resource.anchor_span(),
         "metadata.name".to_string(),
