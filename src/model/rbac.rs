@@ -166,7 +166,10 @@ impl Grant<'_> {
 pub fn is_aggregated(role: &Resource) -> bool {
     is_role(role)
         && role.kind == "ClusterRole"
-        && role.body.get("aggregationRule").is_some_and(|n| !n.is_null())
+        && role
+            .body
+            .get("aggregationRule")
+            .is_some_and(|n| !n.is_null())
 }
 
 /// A subject of a binding.
@@ -320,9 +323,14 @@ mod tests {
             (0, 1, 1)
         );
         assert!(!grant.through_wildcard());
-        let grant = rules[0].grant("list", "apps", "deployments").expect("granted");
+        let grant = rules[0]
+            .grant("list", "apps", "deployments")
+            .expect("granted");
         assert!(grant.through_wildcard());
-        assert_eq!(rules[0].item_path("verbs", &grant.verb), "rules[0].verbs[1]");
+        assert_eq!(
+            rules[0].item_path("verbs", &grant.verb),
+            "rules[0].verbs[1]"
+        );
     }
 
     #[test]
@@ -334,8 +342,14 @@ mod tests {
         assert!(rules[0].allows("list", "", "nodes/proxy"));
         assert!(!rules[0].allows("list", "", "nodes"));
         assert!(!rules[0].allows("list", "apps", "pods"));
-        assert!(!rules[0].allows("get", "", "pods"), "verbs are case-sensitive");
-        assert!(!rules[1].allows("get", "", "secrets"), "no apiGroups, no match");
+        assert!(
+            !rules[0].allows("get", "", "pods"),
+            "verbs are case-sensitive"
+        );
+        assert!(
+            !rules[1].allows("get", "", "secrets"),
+            "no apiGroups, no match"
+        );
         assert_eq!(rules[1].index, 1);
     }
 
