@@ -221,11 +221,8 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
             rule.id,
             rule.name
         );
-        assert!(
-            !rule.frameworks.is_empty(),
-            "{} belongs to no framework",
-            rule.id
-        );
+        // Benchmark mappings are data (see `vigie::frameworks`): a rule may name
+        // no framework of its own, but those it names must exist.
         for framework in rule.frameworks {
             assert!(
                 vigie::frameworks::find(framework).is_some(),
@@ -238,6 +235,9 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
         let ids: Vec<_> = family.iter().map(|r| r.id).collect();
         let mut sorted = ids.clone();
         sorted.sort();
-        assert_eq!(ids, sorted, "rules are registered in ID order within a family");
+        assert_eq!(
+            ids, sorted,
+            "rules are registered in ID order within a family"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! `vigie explain`), its metadata and its check.
 
 pub mod pss;
+pub mod rbac;
 
 use std::fmt;
 use std::str::FromStr;
@@ -379,7 +380,7 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 1] = [pss::RULES];
+        let families: [&[&'static Rule]; 2] = [pss::RULES, rbac::RULES];
         families.concat()
     })
 }
