@@ -3,6 +3,7 @@
 
 pub mod pss;
 pub mod rbac;
+pub mod secrets;
 
 use std::fmt;
 use std::str::FromStr;
@@ -380,7 +381,7 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 2] = [pss::RULES, rbac::RULES];
+        let families: [&[&'static Rule]; 3] = [pss::RULES, rbac::RULES, secrets::RULES];
         families.concat()
     })
 }
