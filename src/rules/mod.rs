@@ -1,6 +1,7 @@
 //! The rule catalog. Each rule is one file: its documentation (printed by
 //! `vigie explain`), its metadata and its check.
 
+pub mod certificates;
 pub mod pss;
 pub mod rbac;
 pub mod secrets;
@@ -381,7 +382,8 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 3] = [pss::RULES, rbac::RULES, secrets::RULES];
+        let families: [&[&'static Rule]; 4] =
+            [pss::RULES, certificates::RULES, rbac::RULES, secrets::RULES];
         families.concat()
     })
 }
