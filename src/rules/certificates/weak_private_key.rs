@@ -64,6 +64,7 @@ declare_rule! {
     /// - cert-manager documentation: "Certificate resource" (private key
     ///   algorithm and size)
     /// - NIST SP 800-57 Part 1 and SP 800-131A (key lengths); ANSSI RGS annex B1
+    /// - CWE-326: Inadequate Encryption Strength
     pub static RULE = Rule {
         id: "CRT001",
         name: "certificate-weak-private-key",

@@ -11,8 +11,9 @@ declare_rule! {
     /// at the `resources` item that grants it.
     ///
     /// ## Why it matters
-    /// `nodes/proxy` forwards requests to the kubelet API of any node, past the
-    /// API server's admission control and audit of what is done there. The
+    /// `nodes/proxy` forwards requests to the kubelet API of any node, past
+    /// admission control; the API server's audit log sees only a proxied
+    /// request, not the command it carries. The
     /// kubelet API runs commands in containers, reads their logs and lists the
     /// node's pods: access to it is close to control of every workload on the
     /// node. Even `get` is enough, since the kubelet authorizes command execution

@@ -77,9 +77,11 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.4.1 (and 5.4.2 for the secret store)
+    /// - CWE-798: Use of Hard-coded Credentials
     /// - Kubernetes documentation: "Secrets" (using Secrets as environment
     ///   variables); "Define Environment Variables for a Container"
+    /// - No CIS Kubernetes Benchmark control covers literal values (5.4.1 is
+    ///   about how Secrets reach containers)
     pub static RULE = Rule {
         id: "SEC003",
         name: "credential-in-env-value",

@@ -64,9 +64,10 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.4.2 (external secret storage)
+    /// - CWE-321: Use of Hard-coded Cryptographic Key
     /// - Kubernetes documentation: "Good practices for Kubernetes Secrets";
     ///   "Secrets" (TLS Secrets)
+    /// - RFC 7468 (textual encodings of PKIX and PKCS structures: the PEM labels)
     pub static RULE = Rule {
         id: "SEC004",
         name: "private-key-committed",
