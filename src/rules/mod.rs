@@ -1,9 +1,11 @@
 //! The rule catalog. Each rule is one file: its documentation (printed by
 //! `vigie explain`), its metadata and its check.
 
+pub mod certificates;
 pub mod network;
 pub mod paths;
 pub mod pss;
+pub mod rbac;
 pub mod secrets;
 pub mod workload;
 
@@ -424,11 +426,13 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 5] = [
+        let families: [&[&'static Rule]; 7] = [
             pss::RULES,
             workload::RULES,
+            rbac::RULES,
             network::RULES,
             secrets::RULES,
+            certificates::RULES,
             paths::RULES,
         ];
         families.concat()
