@@ -160,6 +160,9 @@ pub fn resources_from_document(file: FileId, document: Document) -> Vec<Resource
     let Some((api_version, kind)) = type_meta(&root) else {
         return Vec::new();
     };
+    if is_tool_configuration(&api_version) {
+        return Vec::new();
+    }
     let is_list = matches!(root.get("items").map(|n| &n.value), Some(Value::Seq(_)));
     if !is_list {
         let origin = Origin {
@@ -204,6 +207,13 @@ pub fn resources_from_document(file: FileId, document: Document) -> Vec<Resource
             Some(Resource::new(item, item_api_version, kind, origin))
         })
         .collect()
+}
+
+/// Documents that configure a build tool rather than describe a cluster object
+/// (`kustomization.yaml`, Kustomize components and KRM function configs).
+fn is_tool_configuration(api_version: &str) -> bool {
+    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+    matches!(group, "kustomize.config.k8s.io" | "config.kubernetes.io")
 }
 
 /// `apiVersion` and `kind`, when both are non-empty strings.
@@ -274,6 +284,11 @@ mod tests {
         assert_eq!(kinds, [("Pod", Some(0)), ("Service", Some(1))]);
         let untyped = resources("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n");
         assert!(untyped.is_empty());
+    }
+
+    #[test]
+    fn ignores_build_configuration() {
+        assert!(resources("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n").is_empty());
     }
 
     #[test]

@@ -542,7 +542,10 @@ impl<'a> Builder<'a> {
                         continue;
                     };
                     let end = if frame.flow {
-                        self.position(&span.end)
+                        // Just past the closing bracket (the event's own end
+                        // runs on over spaces and comments).
+                        let bracket = self.position(&span.start);
+                        Position::new(bracket.line, bracket.column + 1)
                     } else {
                         frame.last_end
                     };
@@ -1188,6 +1191,14 @@ mod tests {
             doc.entry("kind").unwrap().key.span.start,
             Position::new(3, 2)
         );
+    }
+
+    #[test]
+    fn flow_collections_end_at_their_bracket() {
+        let doc = root("a:\n- {kind: User, name: a}   # c\n- [x, y]  # d\n");
+        let items = doc.get("a").unwrap().items();
+        assert_eq!(items[0].span.end, Position::new(2, 24));
+        assert_eq!(items[1].span.end, Position::new(3, 9));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use super::{is_tool_configuration, namespace_entry, quoted_list};
+use super::{namespace_entry, quoted_list};
 use crate::model::Resource;
 use crate::rules::{Context, Findings, ParamDefault, Parameter, Severity, declare_rule};
 
@@ -71,7 +71,7 @@ declare_rule! {
 
 fn check(ctx: &Context, resource: &Resource, out: &mut Findings) {
     let allowed = ctx.list("allowed_namespaces");
-    if allowed.is_empty() || is_tool_configuration(resource) {
+    if allowed.is_empty() {
         return;
     }
     let Some(entry) = namespace_entry(ctx, resource) else {

@@ -1,4 +1,4 @@
-use super::{is_tool_configuration, namespace_entry};
+use super::namespace_entry;
 use crate::model::Resource;
 use crate::rules::{Context, Findings, ParamDefault, Parameter, Severity, declare_rule};
 
@@ -95,9 +95,6 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, resource: &Resource, out: &mut Findings) {
-    if is_tool_configuration(resource) {
-        return;
-    }
     if let Some(entry) = namespace_entry(ctx, resource) {
         if entry.value.as_str() == Some("default") {
             out.report(

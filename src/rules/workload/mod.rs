@@ -48,13 +48,6 @@ pub(super) fn image_of<'a>(container: &Container<'a>) -> Option<(&'a Entry, Imag
     Some((entry, reference))
 }
 
-/// Whether a document configures a tool rather than describing a cluster
-/// object (`kustomization.yaml` files are loaded as resources until Kustomize
-/// rendering consumes them); namespace and label rules leave these alone.
-pub(super) fn is_tool_configuration(resource: &Resource) -> bool {
-    resource.group() == "kustomize.config.k8s.io"
-}
-
 /// The `metadata.namespace` entry of a namespaced object that names one. An
 /// empty namespace means "the current one", as if none were written.
 pub(super) fn namespace_entry<'a>(ctx: &Context, resource: &'a Resource) -> Option<&'a Entry> {

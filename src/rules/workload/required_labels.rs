@@ -1,4 +1,4 @@
-use super::{is_tool_configuration, quoted_list};
+use super::quoted_list;
 use crate::model::Resource;
 use crate::rules::{Context, Findings, ParamDefault, Parameter, Severity, declare_rule};
 
@@ -70,7 +70,7 @@ declare_rule! {
 
 fn check(ctx: &Context, resource: &Resource, out: &mut Findings) {
     let required = ctx.list("required_labels");
-    if required.is_empty() || is_tool_configuration(resource) {
+    if required.is_empty() {
         return;
     }
     let labels = resource.metadata().and_then(|m| m.entry("labels"));
