@@ -169,6 +169,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(index, resource)| {
+            let identity = std::sync::Arc::new(rules::ResourceIdentity::of(resource));
             let mut found = Vec::new();
             for active in &selected {
                 let context = Context {
@@ -179,7 +180,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
                 (active.rule.check)(
                     &context,
                     resource,
-                    &mut Findings::new(active, resource, index, &mut found),
+                    &mut Findings::new(active, &identity, index, &mut found),
                 );
             }
             found
@@ -230,22 +231,29 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
 /// line, so they survive edits elsewhere in the file. Identical findings are told
 /// apart by their order.
 fn assign_fingerprints(findings: &mut [Finding], sources: &SourceMap) {
-    let mut seen = std::collections::HashMap::new();
+    use sha2::{Digest, Sha256};
+    let mut seen: std::collections::HashMap<[u8; 32], u32> = std::collections::HashMap::new();
     for finding in findings {
         let r = &finding.resource;
-        let key = format!(
-            "{}\0{}\0{}\0{}\0{}\0{}\0{}",
+        let mut key = Sha256::new();
+        for part in [
             finding.rule.id,
-            sources.get(finding.span.file).display,
-            r.api_version,
-            r.kind,
+            &sources.get(finding.span.file).display,
+            &r.api_version,
+            &r.kind,
             r.namespace.as_deref().unwrap_or(""),
             r.name.as_deref().unwrap_or(""),
-            finding.field
-        );
-        let occurrence = seen.entry(key.clone()).or_insert(0u32);
+            &finding.field,
+        ] {
+            key.update(part.as_bytes());
+            key.update([0]);
+        }
+        let key: [u8; 32] = key.finalize().into();
+        let occurrence = seen.entry(key).or_insert(0);
         *occurrence += 1;
-        let hash = source::sha256_hex(format!("{key}\0{occurrence}").as_bytes());
-        finding.fingerprint = hash[..32].to_string();
+        let mut print = Sha256::new();
+        print.update(key);
+        print.update(occurrence.to_le_bytes());
+        finding.fingerprint = source::hex(&print.finalize()[..16]);
     }
 }

@@ -197,27 +197,41 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
     };
-    let report = match args.format {
-        Format::Text => text::render(
-            &scan,
-            &text::TextOptions {
-                color,
-                verbose: args.verbose,
-            },
-        ),
-        Format::Json => json::render(&scan),
-        Format::Sarif => sarif::render(&scan),
-        Format::Github => {
-            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
-            {
-                append(&PathBuf::from(summary), &github::step_summary(&scan))?;
+    let text_report = |scan: &vigie::Scan| -> Result<Option<String>, String> {
+        Ok(match args.format {
+            Format::Text => Some(text::render(
+                scan,
+                &text::TextOptions {
+                    color,
+                    verbose: args.verbose,
+                },
+            )),
+            Format::Github => {
+                if let Some(summary) =
+                    std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+                {
+                    append(&PathBuf::from(summary), &github::step_summary(scan))?;
+                }
+                Some(github::render(scan))
             }
-            github::render(&scan)
+            Format::Json | Format::Sarif => None,
+        })
+    };
+    let report = text_report(&scan)?;
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match (&report, args.format) {
+            (Some(text), _) => out.write_all(text.as_bytes()),
+            (None, Format::Json) => json::write(&scan, out),
+            (None, _) => sarif::write(&scan, out),
         }
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, report)
+            let file = std::fs::File::create(path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out)
+                .and_then(|()| out.flush())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             let open = scan.open_findings().count();
             eprintln!(
@@ -233,7 +247,16 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
                 path.display()
             );
         }
-        None => write_stdout(&report)?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            match write(&mut out).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(format!("cannot write output: {e}"));
+                }
+                _ => {}
+            }
+        }
     }
     if let Some(path) = &args.write_baseline {
         let open: Vec<_> = scan.open_findings().cloned().collect();

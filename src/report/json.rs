@@ -101,6 +101,15 @@ struct Summary {
 
 /// Renders the scan as pretty-printed JSON, ending with a newline.
 pub fn render(scan: &Scan) -> String {
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(scan, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the report to `out` as it is serialized, without building it in
+/// memory first.
+pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let findings = scan
         .findings
         .iter()
@@ -188,7 +197,6 @@ pub fn render(scan: &Scan) -> String {
             notes: count(DiagnosticLevel::Note),
         },
     };
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")
 }

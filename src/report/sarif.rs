@@ -234,6 +234,15 @@ fn level(severity: Severity) -> &'static str {
 
 /// Renders the scan as a SARIF log, ending with a newline.
 pub fn render(scan: &Scan) -> String {
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(scan, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the report to `out` as it is serialized, without building it in
+/// memory first.
+pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rule_index: BTreeMap<&str, usize> = scan
         .rules
         .iter()
@@ -406,9 +415,8 @@ pub fn render(scan: &Scan) -> String {
             }],
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 /// Most framework controls named in a rule's tags (GitHub shows 10 tags).

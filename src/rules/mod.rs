@@ -11,6 +11,7 @@ pub mod workload;
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -293,7 +294,7 @@ pub struct ResourceIdentity {
 }
 
 impl ResourceIdentity {
-    fn of(resource: &Resource) -> Self {
+    pub fn of(resource: &Resource) -> Self {
         ResourceIdentity {
             api_version: resource.api_version.clone(),
             kind: resource.kind.clone(),
@@ -332,7 +333,7 @@ pub struct Finding {
     /// Path of the field in its resource, e.g.
     /// `spec.template.spec.containers[name=app].securityContext.privileged`.
     pub field: String,
-    pub resource: ResourceIdentity,
+    pub resource: Arc<ResourceIdentity>,
     /// Index of the resource in the scan's resources.
     pub resource_index: usize,
     /// Other places that explain the finding.
@@ -374,15 +375,17 @@ pub struct Suppression {
 /// Collects the findings of one rule on one resource.
 pub struct Findings<'a> {
     rule: &'a ActiveRule,
-    resource: &'a Resource,
+    resource: &'a Arc<ResourceIdentity>,
     resource_index: usize,
     found: &'a mut Vec<Finding>,
 }
 
 impl<'a> Findings<'a> {
+    /// Collects the findings of `rule` on the resource `resource_index`, whose
+    /// identity (shared by its findings) is `resource`.
     pub fn new(
         rule: &'a ActiveRule,
-        resource: &'a Resource,
+        resource: &'a Arc<ResourceIdentity>,
         resource_index: usize,
         found: &'a mut Vec<Finding>,
     ) -> Self {
@@ -413,7 +416,7 @@ impl<'a> Findings<'a> {
             message,
             span,
             field,
-            resource: ResourceIdentity::of(self.resource),
+            resource: Arc::clone(self.resource),
             resource_index: self.resource_index,
             related,
             fingerprint: String::new(),

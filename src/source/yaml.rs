@@ -549,9 +549,16 @@ impl<'a> Builder<'a> {
                     } else {
                         frame.last_end
                     };
+                    // Trees live until the scan ends: drop the growth slack.
                     let value = match frame.kind {
-                        FrameKind::Seq(items) => Value::Seq(items),
-                        FrameKind::Map(map) => Value::Map(map.entries),
+                        FrameKind::Seq(mut items) => {
+                            items.shrink_to_fit();
+                            Value::Seq(items)
+                        }
+                        FrameKind::Map(mut map) => {
+                            map.entries.shrink_to_fit();
+                            Value::Map(map.entries)
+                        }
                     };
                     let node = Node {
                         value,
