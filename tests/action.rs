@@ -7,6 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::git;
+
 use vigie::source::FileId;
 use vigie::source::yaml::{Limits, Node, load};
 
@@ -75,27 +78,6 @@ fn action_passes_every_input_to_the_script() {
         );
         assert!(script.contains(&variable), "the script reads {variable}");
     }
-}
-
-fn git(root: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(root)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 const POD: &str = "apiVersion: v1

@@ -10,7 +10,7 @@ declare_rule! {
     ///
     /// Not reported:
     /// - Secrets without values (empty or absent `data`, `stringData`, or only
-    ///   empty values), such as the placeholders some tools fill in at runtime;
+    ///   empty values), such as the empty Secrets some tools fill in at runtime;
     /// - SOPS-encrypted documents (a top-level `sops:` key) and fields whose
     ///   values are all SOPS ciphertexts (`ENC[AES256_GCM,…]`);
     /// - values that are only a substitution variable, `${DB_PASSWORD}`, filled
