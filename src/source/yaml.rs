@@ -127,6 +127,70 @@ impl Node {
         matches!(self.value, Value::Null)
     }
 
+    /// A string value written at `span`.
+    pub fn string(text: impl Into<CompactString>, span: Span) -> Node {
+        Node {
+            value: Value::Str(text.into()),
+            span,
+        }
+    }
+
+    /// An empty mapping written at `span`.
+    pub fn mapping(span: Span) -> Node {
+        Node {
+            value: Value::Map(Vec::new()),
+            span,
+        }
+    }
+
+    /// The value of `key` in a mapping, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entry_mut(key).map(|e| &mut e.value)
+    }
+
+    /// The entry of `key` in a mapping, mutably.
+    pub fn entry_mut(&mut self, key: &str) -> Option<&mut Entry> {
+        match &mut self.value {
+            Value::Map(entries) => entries.iter_mut().find(|e| e.key.text == key),
+            _ => None,
+        }
+    }
+
+    /// Sets `key` in a mapping: replaces the value in place, or appends the
+    /// entry. Does nothing when the node is not a mapping.
+    pub fn insert(&mut self, key: Key, value: Node) {
+        let Value::Map(entries) = &mut self.value else {
+            return;
+        };
+        match entries.iter_mut().find(|e| e.key.text == key.text) {
+            Some(entry) => entry.value = value,
+            None => entries.push(Entry { key, value }),
+        }
+    }
+
+    /// Removes `key` from a mapping.
+    pub fn remove(&mut self, key: &str) -> Option<Entry> {
+        let Value::Map(entries) = &mut self.value else {
+            return None;
+        };
+        let index = entries.iter().position(|e| e.key.text == key)?;
+        Some(entries.remove(index))
+    }
+
+    /// The mapping `key`, created (at `span`) when absent or not a mapping.
+    pub fn mapping_at(&mut self, key: &str, span: Span) -> Option<&mut Node> {
+        if !matches!(self.get(key).map(|n| &n.value), Some(Value::Map(_))) {
+            self.insert(
+                Key {
+                    text: key.into(),
+                    span,
+                },
+                Node::mapping(span),
+            );
+        }
+        self.get_mut(key)
+    }
+
     /// The items of a sequence; empty for anything else (including null).
     pub fn items(&self) -> &[Node] {
         self.as_seq().unwrap_or(&[])
