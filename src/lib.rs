@@ -11,6 +11,7 @@ pub mod filter;
 pub mod frameworks;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod source;
