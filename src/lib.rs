@@ -160,7 +160,8 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         .exclude
         .extend(config.exclude.iter().cloned());
     let discovery = discover::discover(&options.paths, &discover_options)?;
-    let loaded = load::load_files(&discovery.files, &options.load);
+    let mut sources = SourceMap::default();
+    let loaded = load::load_files(&discovery.files, &options.load, &mut sources);
     let repo = Repo::new(&loaded.resources);
     let pss_restricted = selected
         .iter()
@@ -199,10 +200,10 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
             &b.field,
         ))
     });
-    assign_fingerprints(&mut findings, &loaded.sources);
+    assign_fingerprints(&mut findings, &sources);
     let input = filter::Input {
         resources: &loaded.resources,
-        sources: &loaded.sources,
+        sources: &sources,
         config,
         rules: &selected,
     };
@@ -218,7 +219,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         options.frameworks.clone()
     };
     Ok(Scan {
-        sources: loaded.sources,
+        sources,
         resources: loaded.resources,
         rules: selected,
         frameworks,

@@ -71,8 +71,15 @@ impl Resource {
     /// [`Repo::is_cluster_scoped`](super::Repo::is_cluster_scoped) also reads the
     /// CustomResourceDefinitions of the scan.
     pub fn is_cluster_scoped(&self) -> bool {
-        let kind = self.kind.as_str();
-        match self.group() {
+        is_cluster_scoped_kind(self.group(), &self.kind)
+    }
+}
+
+/// Whether a built-in kind of an API group is cluster-scoped (kinds this list
+/// does not know are taken as namespaced, like most custom resources).
+pub fn is_cluster_scoped_kind(group: &str, kind: &str) -> bool {
+    {
+        match group {
             "" => matches!(
                 kind,
                 "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus"
@@ -138,7 +145,9 @@ impl Resource {
             _ => false,
         }
     }
+}
 
+impl Resource {
     /// Where to point when a finding concerns the whole object: its
     /// `metadata.name`, else its `kind`, else its first line.
     pub fn anchor_span(&self) -> Span {
