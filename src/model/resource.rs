@@ -23,6 +23,8 @@ pub struct Resource {
     /// The whole object, `apiVersion` and `kind` included.
     pub body: Node,
     pub origin: Origin,
+    /// For an object built by a kustomization: that kustomization's directory.
+    pub variant: Option<String>,
 }
 
 impl Resource {
@@ -41,7 +43,16 @@ impl Resource {
             kind,
             body,
             origin,
+            variant: None,
         }
+    }
+
+    /// A resource built by a kustomization (`variant`), when it has a type.
+    pub fn built(body: Node, origin: Origin, variant: String) -> Option<Resource> {
+        let (api_version, kind) = type_meta(&body)?;
+        let mut resource = Resource::new(body, api_version, kind, origin);
+        resource.variant = Some(variant);
+        Some(resource)
     }
 
     /// The API group: `apps` for `apps/v1`, empty for the core group (`v1`).

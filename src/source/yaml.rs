@@ -232,7 +232,7 @@ impl Default for Limits {
 }
 
 /// One YAML document of a file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Document {
     /// 0-based position of the document in its file.
     pub index: usize,

@@ -5,15 +5,114 @@
 //! Nothing is fetched and nothing is executed: remote resources, plugins and
 //! KRM functions are reported, not run.
 
+mod build;
+mod files;
 pub mod generators;
+mod kustomization;
 pub mod merge;
+mod replacements;
+mod select;
 pub mod transformers;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use compact_str::CompactString;
 
-use crate::model::Origin;
-use crate::source::Span;
-use crate::source::yaml::{Key, Node};
+use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
+use crate::load::LoadOptions;
+use crate::model::{Origin, Resource};
+use crate::source::yaml::{Key, Limits, Node};
+use crate::source::{SourceMap, Span};
+
+pub use build::Builder;
+pub use files::{Workspace, repository_root};
+pub use kustomization::FILE_NAMES;
+
+/// What building the kustomizations of a scan produced.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// The objects of every kustomization that is not used by another one,
+    /// each marked with its kustomization's directory.
+    pub resources: Vec<Resource>,
+    /// Files read by successful builds (canonical): not scanned again.
+    pub consumed: BTreeSet<PathBuf>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Builds every kustomization that no other one of the scan uses (those are
+/// built through the kustomizations that use them).
+pub fn build_roots(roots: &[PathBuf], sources: &mut SourceMap, options: &LoadOptions) -> Built {
+    let mut built = Built::default();
+    let referenced: BTreeSet<PathBuf> = roots.iter().flat_map(|root| referenced_directories(root)).collect();
+    for root in roots {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
+        if !referenced.contains(&canonical) {
+            build_one(root, sources, options, &mut built);
+        }
+    }
+    built
+}
+
+/// Builds one kustomization; on failure, a diagnostic says why and none of its
+/// files count as consumed.
+pub fn build_one(root: &Path, sources: &mut SourceMap, options: &LoadOptions, built: &mut Built) {
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut workspace = Workspace::new(sources, repository_root(root), options.max_file_size, options.limits);
+    let display = workspace.display(&canonical);
+    let mut builder = Builder::new(&mut workspace);
+    let result = builder.build(root);
+    let diagnostics = std::mem::take(&mut builder.diagnostics);
+    match result {
+        Ok(objects) => {
+            built.resources.extend(
+                objects
+                    .into_iter()
+                    .filter_map(|o| Resource::built(o.body, o.origin, display.clone())),
+            );
+            built.consumed.extend(std::mem::take(&mut workspace.consumed));
+        }
+        Err(error) => {
+            let (path, position) = match error.span {
+                Some(span) => (workspace.sources.get(span.file).display.clone(), Some(span.start)),
+                None => (display.clone(), None),
+            };
+            let mut diagnostic = Diagnostic::new(
+                DiagnosticLevel::Error,
+                DiagnosticCode::KustomizeBuild,
+                path,
+                format!(
+                    "the kustomization {display} cannot be built: {}; its files are scanned as plain manifests",
+                    error.message
+                ),
+            );
+            diagnostic.position = position;
+            built.diagnostics.push(diagnostic);
+        }
+    }
+    built.diagnostics.extend(diagnostics);
+}
+
+/// The directories a kustomization lists as resources, bases or components.
+fn referenced_directories(root: &Path) -> Vec<PathBuf> {
+    let Some(file) = kustomization::find_file(root) else {
+        return Vec::new();
+    };
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Vec::new();
+    };
+    let loaded = crate::source::yaml::load(crate::source::FileId(0), "", &text, Limits::default());
+    let Some(document) = loaded.documents.into_iter().next() else {
+        return Vec::new();
+    };
+    ["resources", "bases", "components"]
+        .iter()
+        .flat_map(|field| document.root.get(field).map_or(&[][..], Node::items).to_vec())
+        .filter_map(|item| item.as_str().map(|s| root.join(s)))
+        .filter(|path| path.is_dir())
+        .filter_map(|path| path.canonicalize().ok())
+        .collect()
+}
 
 /// A Kubernetes object while a kustomization is built.
 #[derive(Clone, Debug)]
