@@ -1,1 +1,1165 @@
-//! (being written)
+//! ConfigMap and Secret generators (`configMapGenerator`, `secretGenerator`),
+//! the content-hash suffix of their names, and how a generated object with
+//! `behavior: merge` or `replace` combines with one already built, as kustomize
+//! v5.5 (`kubectl kustomize`) does it.
+//!
+//! Every node of a generated object points at what produced it: the generator
+//! entry of kustomization.yaml for the object's skeleton (`apiVersion`, `kind`,
+//! `metadata`, `data`), the `name:` / `namespace:` / `type:` line for those
+//! fields, the literal line, the env-file line or the whole source file for each
+//! data value, and the `options` / `generatorOptions` line for each label,
+//! annotation and `immutable`.
+//!
+//! Nothing here reads the disk or the environment: files come through the
+//! caller's [`ReadFile`], and an env-file line without `=` is the empty value
+//! (kustomize does the same; it never looks the variable up).
+
+use std::fmt::Write as _;
+
+use compact_str::CompactString;
+
+use super::{BuildError, Object, ObjectName};
+use crate::model::Origin;
+use crate::source::yaml::{Entry, Key, Node, Value};
+use crate::source::{FileId, Position, Span};
+
+/// Which generator a kustomization entry belongs to.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GeneratorKind {
+    ConfigMap,
+    Secret,
+}
+
+impl GeneratorKind {
+    /// The `kind` of the objects it generates.
+    pub fn kind(self) -> &'static str {
+        match self {
+            GeneratorKind::ConfigMap => "ConfigMap",
+            GeneratorKind::Secret => "Secret",
+        }
+    }
+
+    /// The kustomization field that lists its entries.
+    pub fn field(self) -> &'static str {
+        match self {
+            GeneratorKind::ConfigMap => "configMapGenerator",
+            GeneratorKind::Secret => "secretGenerator",
+        }
+    }
+}
+
+/// What a generated object does to an object of the same identity that is
+/// already built (from `resources`, a base, or an earlier generator).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Behavior {
+    /// Added as a new object; an existing one with the same identity is an error.
+    #[default]
+    Create,
+    /// Merged into the existing object, which must exist.
+    Merge,
+    /// Replaces the existing object's content, which must exist.
+    Replace,
+}
+
+impl Behavior {
+    /// Reads `behavior:` as kustomize does: exactly `merge` or `replace`,
+    /// anything else (including a misspelling or `Merge`) creates.
+    pub fn parse(text: &str) -> Behavior {
+        match text {
+            "merge" => Behavior::Merge,
+            "replace" => Behavior::Replace,
+            _ => Behavior::Create,
+        }
+    }
+}
+
+/// One generated ConfigMap or Secret and what it does to an existing object.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// The object, named without its hash suffix; `needs_hash` is set unless
+    /// `disableNameSuffixHash` applies.
+    pub object: Object,
+    pub behavior: Behavior,
+    /// The generator entry in kustomization.yaml, for errors about it.
+    pub span: Span,
+}
+
+/// Reads a file named in a kustomization (relative to its directory), as raw
+/// bytes: a file that is not UTF-8 becomes `binaryData` in a ConfigMap. The
+/// caller enforces the load restrictions and chooses the [`FileId`] that spans
+/// in the file refer to. An error without a span gets the span of the line that
+/// named the file.
+pub type ReadFile<'a> = dyn FnMut(&str) -> Result<(FileId, Vec<u8>), BuildError> + 'a;
+
+/// Generates the object of one `configMapGenerator` or `secretGenerator` entry.
+///
+/// `options` is the kustomization's `generatorOptions`, merged into the entry's
+/// own `options` the way kustomize does: the entry's labels and annotations win,
+/// and `disableNameSuffixHash` / `immutable` are on when either sets them.
+pub fn generate(
+    kind: GeneratorKind,
+    entry: &Node,
+    options: Option<&Node>,
+    read: &mut ReadFile<'_>,
+    origin: Origin,
+) -> Result<Generated, BuildError> {
+    let mut args = GeneratorArgs::decode(kind, entry)?;
+    let global = match options {
+        Some(node) => Options::decode(node, "generatorOptions")?,
+        None => Options::default(),
+    };
+    let options = std::mem::take(&mut args.options).merge_global(global);
+    let name = args
+        .name
+        .filter(|name| !name.text.is_empty())
+        .ok_or_else(|| {
+            error(
+                format!("a {} entry must have a name", kind.field()),
+                entry.span,
+            )
+        })?;
+
+    let mut pairs = load_pairs(&args, read)?;
+    for (i, pair) in pairs.iter().enumerate() {
+        if pairs[..i].iter().any(|earlier| earlier.key == pair.key) {
+            return Err(error(
+                format!(
+                    "{} {:?} illegally repeats the key `{}`",
+                    kind.kind(),
+                    name.text,
+                    pair.key
+                ),
+                pair.key_span,
+            ));
+        }
+    }
+    // Go sorts keys as bytes, which is how Rust orders strings.
+    pairs.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut data = Vec::new();
+    let mut binary_data = Vec::new();
+    for pair in pairs {
+        let key = Key {
+            text: CompactString::from(pair.key),
+            span: pair.key_span,
+        };
+        match (kind, String::from_utf8(pair.value)) {
+            (GeneratorKind::ConfigMap, Ok(text)) => data.push(Entry {
+                key,
+                value: Node::string(text, pair.value_span),
+            }),
+            (GeneratorKind::ConfigMap, Err(binary)) => binary_data.push(Entry {
+                key,
+                value: Node::string(base64_wrapped(binary.as_bytes()), pair.value_span),
+            }),
+            (GeneratorKind::Secret, value) => {
+                let bytes = match value {
+                    Ok(text) => text.into_bytes(),
+                    Err(binary) => binary.into_bytes(),
+                };
+                data.push(Entry {
+                    key,
+                    value: Node::string(base64_wrapped(&bytes), pair.value_span),
+                });
+            }
+        }
+    }
+
+    let at = entry.span;
+    let mut metadata = Node::mapping(at);
+    metadata.insert(key("name", name.key), Node::string(name.text, name.value));
+    if let Some(namespace) = args.namespace.filter(|ns| !ns.text.is_empty()) {
+        metadata.insert(
+            key("namespace", namespace.key),
+            Node::string(namespace.text, namespace.value),
+        );
+    }
+    for (field, entries) in [
+        ("labels", &options.labels),
+        ("annotations", &options.annotations),
+    ] {
+        if !entries.is_empty() {
+            metadata.insert(key(field, at), string_map(entries, at));
+        }
+    }
+
+    let mut body = Node::mapping(at);
+    body.insert(key("apiVersion", at), Node::string("v1", at));
+    body.insert(key("kind", at), Node::string(kind.kind(), at));
+    body.insert(key("metadata", at), metadata);
+    if kind == GeneratorKind::Secret {
+        let (secret_type, key_span, value_span) = match args.secret_type {
+            Some(t) if !t.text.is_empty() => (t.text, t.key, t.value),
+            _ => ("Opaque", at, at),
+        };
+        body.insert(key("type", key_span), Node::string(secret_type, value_span));
+    }
+    // A Secret always has `data`, even empty; a ConfigMap has each map only
+    // when it holds something.
+    if kind == GeneratorKind::Secret || !data.is_empty() {
+        body.insert(key("data", at), map_node(data, at));
+    }
+    if !binary_data.is_empty() {
+        body.insert(key("binaryData", at), map_node(binary_data, at));
+    }
+    if let Some(span) = options.immutable {
+        body.insert(
+            key("immutable", span),
+            Node {
+                value: Value::Bool(true),
+                span,
+            },
+        );
+    }
+
+    let mut object = Object::new(body, origin);
+    object.needs_hash = !options.disable_name_suffix_hash;
+    Ok(Generated {
+        object,
+        behavior: args.behavior,
+        span: at,
+    })
+}
+
+/// The 10-character content hash kustomize appends to a generated ConfigMap's
+/// or Secret's name, byte for byte.
+///
+/// kustomize hashes a JSON object (Go `encoding/json`: keys sorted, `<`, `>`,
+/// `&`, U+2028 and U+2029 escaped) of `kind`, `data`, `binaryData` (ConfigMap,
+/// when a map) or `type` and `stringData` (Secret, when a map), and `name`,
+/// which is always `""`: kustomize looks the name up at the literal field
+/// `metadata/name`, which does not exist, so two maps with the same content get
+/// the same suffix. The SHA-256 hex digest is cut to 10 characters and
+/// `0 1 3 a e` become `g h k m t`, so that the suffix never reads as a number
+/// and holds no vowel.
+pub fn content_hash(object: &Node) -> Result<String, BuildError> {
+    let kind = object.get("kind").and_then(Node::as_str).unwrap_or("");
+    let (optional_map, with_type) = match kind {
+        "ConfigMap" => ("binaryData", false),
+        "Secret" => ("stringData", true),
+        _ => {
+            return Err(error(
+                format!(
+                    "kustomize computes content hashes of ConfigMaps and Secrets only, not of a {kind:?}"
+                ),
+                object.span,
+            ));
+        }
+    };
+    // Fields in the order Go sorts a map's keys.
+    let mut fields: Vec<(&str, HashField)> = vec![
+        ("data", HashField::of(object.get("data"))),
+        ("kind", HashField::Text(kind.to_string())),
+        ("name", HashField::Text(String::new())),
+    ];
+    if with_type {
+        fields.push(("type", HashField::of(object.get("type"))));
+    }
+    if let Some(node) = object.get(optional_map) {
+        // Included when it is a map (a list becomes a typed nil map: `null`).
+        match &node.value {
+            Value::Map(_) => fields.push((optional_map, HashField::Json(node))),
+            Value::Seq(_) => fields.push((optional_map, HashField::Null)),
+            _ => {}
+        }
+    }
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+
+    let mut json = String::from("{");
+    for (i, (name, field)) in fields.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        go_json_string(name, &mut json);
+        json.push(':');
+        match field {
+            HashField::Text(text) => go_json_string(text, &mut json),
+            HashField::Json(node) => go_json(node, &mut json)?,
+            HashField::Null => json.push_str("null"),
+        }
+    }
+    json.push('}');
+    Ok(encode_hash(&crate::source::sha256_hex(json.as_bytes())))
+}
+
+/// Appends the content hash to the name of an object that needs one (and
+/// remembers the unsuffixed name for references). kustomize does this once, at
+/// the end of the top-level build, after every transformer.
+pub fn add_hash_suffix(object: &mut Object) -> Result<(), BuildError> {
+    if !object.needs_hash {
+        return Ok(());
+    }
+    let hash = content_hash(&object.body)?;
+    let span = object
+        .body
+        .get_path(&["metadata", "name"])
+        .map_or(object.body.span, |name| name.span);
+    let name = format!("{}-{hash}", object.name());
+    object.rename(&name, span);
+    object.needs_hash = false;
+    Ok(())
+}
+
+/// Combines a generated object with the existing object of the same identity,
+/// as kustomize does:
+///
+/// - both `merge` and `replace` keep the existing name, namespace and previous
+///   names, and merge labels and annotations (the generated values win);
+/// - `merge` also merges `data` and `binaryData` (the generated values win);
+///   every other field (`type`, `immutable`, and anything a hand-written object
+///   had) comes from the generated object only;
+/// - the object keeps a hash suffix only when both had one coming: merging a
+///   generated map into a generated base keeps the suffix, merging into a
+///   hand-written ConfigMap or with `disableNameSuffixHash` drops it;
+/// - `merge` keeps the existing object's origin, `replace` takes the generated
+///   one's.
+///
+/// `Create` is an error: an object with this identity already exists.
+pub fn apply_behavior(
+    existing: &mut Object,
+    generated: Object,
+    behavior: Behavior,
+) -> Result<(), BuildError> {
+    if behavior == Behavior::Create {
+        return Err(error(
+            format!(
+                "{} {:?} already exists; behavior must be merge or replace",
+                generated.kind(),
+                generated.name()
+            ),
+            generated.body.span,
+        ));
+    }
+    let old = &existing.body;
+    let mut body = generated.body;
+    let root_span = body.span;
+    let metadata_span = body.get("metadata").map_or(root_span, |m| m.span);
+    if let Some(metadata) = body.mapping_at("metadata", metadata_span) {
+        for field in ["labels", "annotations"] {
+            let old_map = old.get_path(&["metadata", field]);
+            let merged = merged_string_map(old_map, metadata.get(field));
+            set_map(metadata, field, merged, old_map, metadata_span);
+        }
+        // The existing name and namespace stay (kustomize writes the old name
+        // even when empty, and drops an empty namespace).
+        let old_metadata = old.get("metadata");
+        match old_metadata.and_then(|m| m.entry("name")) {
+            Some(name) => metadata.insert(name.key.clone(), name.value.clone()),
+            None => metadata.insert(key("name", metadata_span), Node::string("", metadata_span)),
+        }
+        match old_metadata.and_then(|m| m.entry("namespace")) {
+            Some(ns) if !scalar_text(&ns.value).is_empty() => {
+                metadata.insert(ns.key.clone(), ns.value.clone());
+            }
+            _ => {
+                metadata.remove("namespace");
+            }
+        }
+    }
+    if behavior == Behavior::Merge {
+        for field in ["data", "binaryData"] {
+            let old_map = old.get(field);
+            let merged = merged_string_map(old_map, body.get(field));
+            set_map(&mut body, field, merged, old_map, root_span);
+        }
+    } else {
+        existing.origin = generated.origin;
+    }
+    existing.body = body;
+    existing.needs_hash = existing.needs_hash && generated.needs_hash;
+    Ok(())
+}
+
+/// Adds a generated object to the objects built so far, as kustomize absorbs a
+/// generator's output: a new object is appended; with `merge` or `replace`, the
+/// one object whose current or previous identity (group, version, kind, name,
+/// namespace, `""` being `default`) is the generated one's takes it in.
+pub fn absorb(objects: &mut Vec<Object>, generated: Generated) -> Result<(), BuildError> {
+    let Generated {
+        object,
+        behavior,
+        span,
+    } = generated;
+    let wanted = object.current_name();
+    let matches: Vec<usize> = objects
+        .iter()
+        .enumerate()
+        .filter(|(_, candidate)| {
+            candidate.api_version() == object.api_version()
+                && candidate.kind() == object.kind()
+                && candidate
+                    .previous
+                    .iter()
+                    .chain(std::iter::once(&candidate.current_name()))
+                    .any(|name| same_identity(name, &wanted))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let describe = || {
+        format!(
+            "{} {:?}{}",
+            object.kind(),
+            wanted.name,
+            wanted
+                .namespace
+                .as_deref()
+                .map(|ns| format!(" in namespace {ns:?}"))
+                .unwrap_or_default()
+        )
+    };
+    match (matches.as_slice(), behavior) {
+        ([], Behavior::Create) => {
+            objects.push(object);
+            Ok(())
+        }
+        ([], _) => Err(error(
+            format!("{} does not exist; cannot merge or replace", describe()),
+            span,
+        )),
+        ([index], _) => match objects.get_mut(*index) {
+            Some(existing) => apply_behavior(existing, object, behavior),
+            None => Err(error("generated object lookup failed", span)),
+        },
+        (_, _) => Err(error(
+            format!("several objects could accept the merge of {}", describe()),
+            span,
+        )),
+    }
+}
+
+fn same_identity(a: &ObjectName, b: &ObjectName) -> bool {
+    let namespace = |n: &ObjectName| match n.namespace.as_deref() {
+        None | Some("") => "default".to_string(),
+        Some(ns) => ns.to_string(),
+    };
+    a.name == b.name && namespace(a) == namespace(b)
+}
+
+// ---------------------------------------------------------------------------
+// Decoding a generator entry.
+//
+// kustomize decodes kustomization.yaml with Go's `encoding/json` after a YAML to
+// JSON conversion, with unknown fields disallowed: field names match without
+// regard to case, a later field overrides an earlier one, `null` leaves the
+// zero value, and a value of the wrong JSON type is an error.
+
+/// A string from the kustomization with where its key and its value were
+/// written (both the item itself for a list item).
+#[derive(Copy, Clone, Debug)]
+struct Text<'a> {
+    text: &'a str,
+    key: Span,
+    value: Span,
+}
+
+/// One entry of a label or annotation map.
+#[derive(Copy, Clone, Debug)]
+struct MapText<'a> {
+    key: &'a str,
+    key_span: Span,
+    value: &'a str,
+    value_span: Span,
+}
+
+/// The fields of one generator entry.
+#[derive(Default)]
+struct GeneratorArgs<'a> {
+    name: Option<Text<'a>>,
+    namespace: Option<Text<'a>>,
+    behavior: Behavior,
+    literals: Vec<Text<'a>>,
+    files: Vec<Text<'a>>,
+    envs: Vec<Text<'a>>,
+    /// The legacy single `env`, read after `envs`.
+    env: Option<Text<'a>>,
+    options: Options<'a>,
+    secret_type: Option<Text<'a>>,
+}
+
+impl<'a> GeneratorArgs<'a> {
+    fn decode(kind: GeneratorKind, node: &'a Node) -> Result<Self, BuildError> {
+        let context = kind.field();
+        let mut known = vec![
+            "name",
+            "namespace",
+            "behavior",
+            "literals",
+            "files",
+            "envs",
+            "env",
+            "options",
+        ];
+        if kind == GeneratorKind::Secret {
+            known.push("type");
+        }
+        let mut args = GeneratorArgs::default();
+        for (field, entry) in fields(node, context, &known)? {
+            let value = &entry.value;
+            match field {
+                "name" => args.name = Some(decode_string(entry, context)?),
+                "namespace" => args.namespace = Some(decode_string(entry, context)?),
+                "behavior" => {
+                    args.behavior = Behavior::parse(decode_string(entry, context)?.text);
+                }
+                "literals" => args.literals = decode_strings(value, context, field)?,
+                "files" => args.files = decode_strings(value, context, field)?,
+                "envs" => args.envs = decode_strings(value, context, field)?,
+                "env" => args.env = Some(decode_string(entry, context)?),
+                "options" => args.options = Options::decode(value, &format!("{context}.options"))?,
+                _ => args.secret_type = Some(decode_string(entry, context)?),
+            }
+        }
+        Ok(args)
+    }
+}
+
+/// `options` of an entry, or the kustomization's `generatorOptions`.
+#[derive(Default)]
+struct Options<'a> {
+    labels: Vec<MapText<'a>>,
+    annotations: Vec<MapText<'a>>,
+    disable_name_suffix_hash: bool,
+    /// Where `immutable: true` was written, when it was.
+    immutable: Option<Span>,
+}
+
+impl<'a> Options<'a> {
+    fn decode(node: &'a Node, context: &str) -> Result<Self, BuildError> {
+        let mut options = Options::default();
+        if node.is_null() {
+            return Ok(options);
+        }
+        let known = [
+            "labels",
+            "annotations",
+            "disableNameSuffixHash",
+            "immutable",
+        ];
+        for (field, entry) in fields(node, context, &known)? {
+            let value = &entry.value;
+            match field {
+                "labels" => decode_string_map(value, context, field, &mut options.labels)?,
+                "annotations" => {
+                    decode_string_map(value, context, field, &mut options.annotations)?;
+                }
+                "disableNameSuffixHash" => {
+                    options.disable_name_suffix_hash = decode_bool(value, context, field)?;
+                }
+                _ => {
+                    options.immutable = decode_bool(value, context, field)?.then_some(value.span);
+                }
+            }
+        }
+        Ok(options)
+    }
+
+    /// kustomize's `MergeGlobalOptionsIntoLocal`: local labels and annotations
+    /// win, a global `true` cannot be turned off locally.
+    fn merge_global(mut self, global: Options<'a>) -> Self {
+        for (local, global) in [
+            (&mut self.labels, global.labels),
+            (&mut self.annotations, global.annotations),
+        ] {
+            for entry in global {
+                if !local.iter().any(|l| l.key == entry.key) {
+                    local.push(entry);
+                }
+            }
+        }
+        self.disable_name_suffix_hash |= global.disable_name_suffix_hash;
+        self.immutable = self.immutable.or(global.immutable);
+        self
+    }
+}
+
+/// The entries of a mapping, each with the known field it sets (matched without
+/// regard to case, as Go's `encoding/json` does).
+fn fields<'a>(
+    node: &'a Node,
+    context: &str,
+    known: &[&'static str],
+) -> Result<Vec<(&'static str, &'a Entry)>, BuildError> {
+    let entries = match &node.value {
+        Value::Map(entries) => entries,
+        Value::Null => return Ok(Vec::new()),
+        other => {
+            return Err(error(
+                format!(
+                    "invalid {context}: cannot unmarshal {} into an object",
+                    json_type(other)
+                ),
+                node.span,
+            ));
+        }
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            known
+                .iter()
+                .find(|name| name.eq_ignore_ascii_case(&entry.key.text))
+                .map(|name| (*name, entry))
+                .ok_or_else(|| {
+                    error(
+                        format!("invalid {context}: unknown field {:?}", entry.key.text),
+                        entry.key.span,
+                    )
+                })
+        })
+        .collect()
+}
+
+fn decode_string<'a>(entry: &'a Entry, context: &str) -> Result<Text<'a>, BuildError> {
+    let text = string_value(&entry.value, context, &entry.key.text)?;
+    Ok(Text {
+        text,
+        key: entry.key.span,
+        value: entry.value.span,
+    })
+}
+
+fn decode_strings<'a>(
+    node: &'a Node,
+    context: &str,
+    field: &str,
+) -> Result<Vec<Text<'a>>, BuildError> {
+    match &node.value {
+        Value::Null => Ok(Vec::new()),
+        Value::Seq(items) => items
+            .iter()
+            .map(|item| {
+                Ok(Text {
+                    text: string_value(item, context, field)?,
+                    key: item.span,
+                    value: item.span,
+                })
+            })
+            .collect(),
+        other => Err(type_error(context, field, other, "[]string", node.span)),
+    }
+}
+
+/// Adds the entries of a string map, replacing those with the same key.
+fn decode_string_map<'a>(
+    node: &'a Node,
+    context: &str,
+    field: &str,
+    into: &mut Vec<MapText<'a>>,
+) -> Result<(), BuildError> {
+    match &node.value {
+        Value::Null => Ok(()),
+        Value::Map(entries) => {
+            for entry in entries {
+                let text = MapText {
+                    key: &entry.key.text,
+                    key_span: entry.key.span,
+                    value: string_value(&entry.value, context, field)?,
+                    value_span: entry.value.span,
+                };
+                into.retain(|old| old.key != text.key);
+                into.push(text);
+            }
+            Ok(())
+        }
+        other => Err(type_error(
+            context,
+            field,
+            other,
+            "map[string]string",
+            node.span,
+        )),
+    }
+}
+
+fn decode_bool(node: &Node, context: &str, field: &str) -> Result<bool, BuildError> {
+    match node.value {
+        Value::Null => Ok(false),
+        Value::Bool(b) => Ok(b),
+        ref other => Err(type_error(context, field, other, "bool", node.span)),
+    }
+}
+
+/// A string, or `""` for null.
+fn string_value<'a>(node: &'a Node, context: &str, field: &str) -> Result<&'a str, BuildError> {
+    match &node.value {
+        Value::Str(text) => Ok(text),
+        Value::Null => Ok(""),
+        other => Err(type_error(context, field, other, "string", node.span)),
+    }
+}
+
+fn type_error(context: &str, field: &str, value: &Value, go_type: &str, span: Span) -> BuildError {
+    error(
+        format!(
+            "invalid {context}: cannot unmarshal {} into field {field} of type {go_type}",
+            json_type(value)
+        ),
+        span,
+    )
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Int(_) | Value::Float(_) => "number",
+        Value::Str(_) => "string",
+        Value::Seq(_) => "array",
+        Value::Map(_) => "object",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Key-value sources.
+
+/// One data key and its value, with where each was written.
+struct Pair {
+    key: String,
+    key_span: Span,
+    value: Vec<u8>,
+    value_span: Span,
+}
+
+/// The pairs of an entry in kustomize's order: env files, then literals, then
+/// files.
+fn load_pairs(args: &GeneratorArgs<'_>, read: &mut ReadFile<'_>) -> Result<Vec<Pair>, BuildError> {
+    let mut pairs = Vec::new();
+    let env_files = args
+        .envs
+        .iter()
+        .chain(args.env.iter().filter(|env| !env.text.is_empty()));
+    for source in env_files {
+        let (file, bytes) = read_source(read, source)?;
+        pairs.extend(env_file_pairs(file, &bytes, source)?);
+    }
+    for literal in &args.literals {
+        let (key, value) = parse_literal(literal.text).ok_or_else(|| {
+            error(
+                format!(
+                    "invalid literal source {:?}, expected key=value",
+                    literal.text
+                ),
+                literal.value,
+            )
+        })?;
+        pairs.push(Pair {
+            key: key.to_string(),
+            key_span: literal.value,
+            value: value.as_bytes().to_vec(),
+            value_span: literal.value,
+        });
+    }
+    for source in &args.files {
+        let (key, path) =
+            parse_file_source(source.text).map_err(|message| error(message, source.value))?;
+        let (file, bytes) = read_source(
+            read,
+            &Text {
+                text: path,
+                ..*source
+            },
+        )?;
+        pairs.push(Pair {
+            key,
+            key_span: source.value,
+            value_span: whole_file(file, &bytes),
+            value: bytes,
+        });
+    }
+    Ok(pairs)
+}
+
+fn read_source(
+    read: &mut ReadFile<'_>,
+    source: &Text<'_>,
+) -> Result<(FileId, Vec<u8>), BuildError> {
+    read(source.text).map_err(|mut e| {
+        e.span = e.span.or(Some(source.value));
+        e
+    })
+}
+
+/// Splits `key=value`; the value loses one pair of surrounding quotes. `None`
+/// when there is no `=` or the key is empty.
+fn parse_literal(source: &str) -> Option<(&str, &str)> {
+    let (key, value) = source.split_once('=')?;
+    if key.is_empty() {
+        return None;
+    }
+    Some((key, remove_quotes(value)))
+}
+
+/// Removes one pair of matching `"` or `'` around a value.
+fn remove_quotes(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(&first), Some(&last))
+            if bytes.len() >= 2 && first == last && (first == b'"' || first == b'\'') =>
+        {
+            &value[1..value.len() - 1]
+        }
+        _ => value,
+    }
+}
+
+/// Reads `path` or `key=path`: the key of `path` is its base name.
+fn parse_file_source(source: &str) -> Result<(String, &str), String> {
+    match source.matches('=').count() {
+        0 => Ok((go_path_base(source), source)),
+        1 => match source.split_once('=') {
+            Some(("", path)) => Err(format!(
+                "missing key name for file path {path:?} in source {source:?}"
+            )),
+            Some((key, "")) => Err(format!(
+                "missing file path for key name {key:?} in source {source:?}"
+            )),
+            Some((key, path)) => Ok((key.to_string(), path)),
+            None => Err(format!("invalid file source {source:?}")),
+        },
+        _ => Err(format!(
+            "source {source:?} key name or file path contains '='"
+        )),
+    }
+}
+
+/// Go's `path.Base`: the last element of a slash-separated path.
+fn go_path_base(path: &str) -> String {
+    if path.is_empty() {
+        return ".".to_string();
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/".to_string();
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed).to_string()
+}
+
+/// Lines longer than Go's `bufio.Scanner` buffer make kustomize fail.
+const MAX_ENV_LINE: usize = 64 * 1024;
+
+/// The pairs of an env file, read as kustomize reads them: one `KEY=value` per
+/// line, split at the first `=`, nothing unquoted or trimmed after it; leading
+/// white space ignored; blank lines and `#` comments skipped; a line with no
+/// `=` is the key with an empty value (the environment is never read); a line
+/// with an empty key is skipped; a UTF-8 byte order mark is ignored on the first
+/// line; a line that is not UTF-8 is an error.
+fn env_file_pairs(file: FileId, bytes: &[u8], source: &Text<'_>) -> Result<Vec<Pair>, BuildError> {
+    let mut pairs = Vec::new();
+    let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    if lines.last().is_some_and(|last| last.is_empty()) {
+        lines.pop();
+    }
+    for (index, raw) in lines.into_iter().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        if raw.len() >= MAX_ENV_LINE {
+            return Err(error(
+                format!("env file {:?}: line {number} is too long", source.text),
+                source.value,
+            ));
+        }
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let line = std::str::from_utf8(raw).map_err(|_| {
+            error(
+                format!(
+                    "env file {:?}: line {number} is not valid UTF-8",
+                    source.text
+                ),
+                source.value,
+            )
+        })?;
+        let mut rest = line;
+        if index == 0 {
+            rest = rest.strip_prefix('\u{feff}').unwrap_or(rest);
+        }
+        let content = rest.trim_start();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let (key, value) = content.split_once('=').unwrap_or((content, ""));
+        if key.is_empty() {
+            continue;
+        }
+        // Columns count code points, from 1.
+        let column =
+            |byte: usize| u32::try_from(line[..byte].chars().count() + 1).unwrap_or(u32::MAX);
+        let key_start = line.len() - content.len();
+        let key_end = key_start + key.len();
+        let at = |start: usize, end: usize| {
+            Span::new(
+                file,
+                Position::new(number, column(start)),
+                Position::new(number, column(end)),
+            )
+        };
+        let key_span = at(key_start, key_end);
+        let value_span = if value.is_empty() {
+            at(key_start, line.len())
+        } else {
+            at(line.len() - value.len(), line.len())
+        };
+        pairs.push(Pair {
+            key: key.to_string(),
+            key_span,
+            value: value.as_bytes().to_vec(),
+            value_span,
+        });
+    }
+    Ok(pairs)
+}
+
+/// A span covering a whole file.
+fn whole_file(file: FileId, bytes: &[u8]) -> Span {
+    let text = String::from_utf8_lossy(bytes);
+    let body = text.strip_suffix('\n').unwrap_or(&text);
+    let lines = body.split('\n').count();
+    let last = body.rsplit('\n').next().unwrap_or("");
+    let columns = last.strip_suffix('\r').unwrap_or(last).chars().count() + 1;
+    Span::new(
+        file,
+        Position::new(1, 1),
+        Position::new(
+            u32::try_from(lines).unwrap_or(u32::MAX),
+            u32::try_from(columns).unwrap_or(u32::MAX),
+        ),
+    )
+}
+
+/// Standard base64, cut as kustomize cuts it: once the text reaches 70
+/// characters, into lines of 70, each ending with a newline (the last too).
+fn base64_wrapped(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const LINE: usize = 70;
+    let symbol = |n: u32| char::from(ALPHABET[(n & 63) as usize]);
+    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
+        encoded.push(symbol(n >> 18));
+        encoded.push(symbol(n >> 12));
+        encoded.push(if chunk.len() > 1 { symbol(n >> 6) } else { '=' });
+        encoded.push(if chunk.len() > 2 { symbol(n) } else { '=' });
+    }
+    if encoded.len() < LINE {
+        return encoded;
+    }
+    let mut wrapped = String::with_capacity(encoded.len() + encoded.len() / LINE + 1);
+    for line in encoded.as_bytes().chunks(LINE) {
+        wrapped.extend(line.iter().map(|&b| char::from(b)));
+        wrapped.push('\n');
+    }
+    wrapped
+}
+
+// ---------------------------------------------------------------------------
+// Building and merging nodes.
+
+fn key(text: &str, span: Span) -> Key {
+    Key {
+        text: CompactString::from(text),
+        span,
+    }
+}
+
+fn error(message: impl Into<String>, span: Span) -> BuildError {
+    BuildError::new(message, Some(span))
+}
+
+fn map_node(entries: Vec<Entry>, span: Span) -> Node {
+    Node {
+        value: Value::Map(entries),
+        span,
+    }
+}
+
+/// A label or annotation map, sorted by key as kustomize writes it.
+fn string_map(entries: &[MapText<'_>], span: Span) -> Node {
+    let mut entries: Vec<Entry> = entries
+        .iter()
+        .map(|e| Entry {
+            key: key(e.key, e.key_span),
+            value: Node::string(e.value, e.value_span),
+        })
+        .collect();
+    entries.sort_by(|a, b| a.key.text.cmp(&b.key.text));
+    map_node(entries, span)
+}
+
+/// A scalar as kustomize reads a string map's value (`GetValue`): its text,
+/// and `""` for null or a collection.
+fn scalar_text(node: &Node) -> String {
+    match &node.value {
+        Value::Str(text) => text.to_string(),
+        Value::Null | Value::Seq(_) | Value::Map(_) => String::new(),
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+            node.display_scalar().trim_matches('"').to_string()
+        }
+    }
+}
+
+/// The entries of `old` then `new` (which wins), as strings, sorted by key.
+fn merged_string_map(old: Option<&Node>, new: Option<&Node>) -> Vec<Entry> {
+    let mut merged: Vec<Entry> = Vec::new();
+    for map in [old, new].into_iter().flatten() {
+        for entry in map.as_map().unwrap_or(&[]) {
+            let value = Node::string(scalar_text(&entry.value), entry.value.span);
+            let entry = Entry {
+                key: entry.key.clone(),
+                value,
+            };
+            match merged.iter_mut().find(|m| m.key.text == entry.key.text) {
+                Some(slot) => *slot = entry,
+                None => merged.push(entry),
+            }
+        }
+    }
+    merged.sort_by(|a, b| a.key.text.cmp(&b.key.text));
+    merged
+}
+
+/// Sets `parent.<field>` to a map of `entries`, or removes it when there are
+/// none (kustomize clears an empty map). The map keeps the span of the field
+/// it replaces, or of `old`, or `fallback`.
+fn set_map(
+    parent: &mut Node,
+    field: &str,
+    entries: Vec<Entry>,
+    old: Option<&Node>,
+    fallback: Span,
+) {
+    if entries.is_empty() {
+        parent.remove(field);
+        return;
+    }
+    let span = parent.get(field).or(old).map_or(fallback, |node| node.span);
+    match parent.entry_mut(field) {
+        Some(entry) => entry.value = map_node(entries, span),
+        None => parent.insert(key(field, span), map_node(entries, span)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Hashing.
+
+/// A field of the hashed JSON object.
+enum HashField<'a> {
+    /// A string.
+    Text(String),
+    /// A map, converted to JSON.
+    Json(&'a Node),
+    Null,
+}
+
+impl<'a> HashField<'a> {
+    /// How kustomize reads a top-level field for hashing: absent is `""`, a
+    /// scalar is its text, a map is itself and a list is a nil map.
+    fn of(node: Option<&'a Node>) -> Self {
+        match node.map(|n| (n, &n.value)) {
+            None => HashField::Text(String::new()),
+            Some((node, Value::Map(_))) => HashField::Json(node),
+            Some((_, Value::Seq(_))) => HashField::Null,
+            Some((node, _)) => HashField::Text(scalar_text(node)),
+        }
+    }
+}
+
+/// The 10-character suffix of a SHA-256 hex digest.
+fn encode_hash(hex: &str) -> String {
+    hex.chars()
+        .take(10)
+        .map(|c| match c {
+            '0' => 'g',
+            '1' => 'h',
+            '3' => 'k',
+            'a' => 'm',
+            'e' => 't',
+            c => c,
+        })
+        .collect()
+}
+
+/// A value as Go's `encoding/json` writes the `interface{}` kustomize decodes
+/// it to: object keys sorted, every number a float64.
+fn go_json(node: &Node, out: &mut String) -> Result<(), BuildError> {
+    match &node.value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => go_float(*i as f64, out, node.span)?,
+        Value::Float(f) => go_float(*f, out, node.span)?,
+        Value::Str(text) => go_json_string(text, out),
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                go_json(item, out)?;
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            let mut sorted: Vec<&Entry> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.key.text.cmp(&b.key.text));
+            out.push('{');
+            for (i, entry) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                go_json_string(&entry.key.text, out);
+                out.push(':');
+                go_json(&entry.value, out)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+/// A float64 as Go's `encoding/json` writes it: shortest round-trip digits,
+/// in exponent form below 1e-6 and from 1e21.
+fn go_float(f: f64, out: &mut String, span: Span) -> Result<(), BuildError> {
+    if !f.is_finite() {
+        return Err(error(
+            format!("cannot hash the unsupported value {f}"),
+            span,
+        ));
+    }
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let text = format!("{f:e}");
+        match text.split_once('e') {
+            Some((mantissa, exponent)) if !exponent.starts_with('-') => {
+                let _ = write!(out, "{mantissa}e+{exponent:0>2}");
+            }
+            _ => out.push_str(&text),
+        }
+    } else {
+        let _ = write!(out, "{f}");
+    }
+    Ok(())
+}
+
+/// A string as Go's `encoding/json` writes it, HTML escaping included.
+fn go_json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod differential;
