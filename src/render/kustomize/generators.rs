@@ -712,6 +712,7 @@ fn json_type(value: &Value) -> &'static str {
 // Key-value sources.
 
 /// One data key and its value, with where each was written.
+#[derive(Debug)]
 struct Pair {
     key: String,
     key_span: Span,
@@ -1163,3 +1164,660 @@ fn go_json_string(text: &str, out: &mut String) {
 
 #[cfg(test)]
 mod differential;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::yaml::{Limits, load};
+
+    const KUSTOMIZATION: FileId = FileId(0);
+
+    fn yaml(text: &str) -> Node {
+        let loaded = load(KUSTOMIZATION, "kustomization.yaml", text, Limits::default());
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        loaded
+            .documents
+            .into_iter()
+            .next()
+            .expect("a document")
+            .root
+    }
+
+    fn origin() -> Origin {
+        Origin {
+            file: KUSTOMIZATION,
+            document: 0,
+            item: None,
+        }
+    }
+
+    /// Runs the first entry of `field` in a kustomization text; files come from
+    /// `files`, the n-th one being `FileId(n + 1)`.
+    fn run(
+        kind: GeneratorKind,
+        kustomization: &str,
+        files: &[(&str, &[u8])],
+    ) -> Result<Generated, BuildError> {
+        let root = yaml(kustomization);
+        let entry = root
+            .get(kind.field())
+            .and_then(|list| list.items().first())
+            .expect("a generator entry");
+        let mut read = |path: &str| -> Result<(FileId, Vec<u8>), BuildError> {
+            files
+                .iter()
+                .position(|(name, _)| *name == path)
+                .map(|i| (FileId(i as u32 + 1), files[i].1.to_vec()))
+                .ok_or_else(|| BuildError::new(format!("{path}: not found"), None))
+        };
+        generate(
+            kind,
+            entry,
+            root.get("generatorOptions"),
+            &mut read,
+            origin(),
+        )
+    }
+
+    fn config_map(kustomization: &str) -> Object {
+        run(GeneratorKind::ConfigMap, kustomization, &[])
+            .expect("generated")
+            .object
+    }
+
+    fn text<'a>(object: &'a Object, path: &[&str]) -> &'a str {
+        object
+            .body
+            .get_path(path)
+            .and_then(Node::as_str)
+            .unwrap_or_else(|| panic!("no {path:?} in {:?}", object.body))
+    }
+
+    fn keys(node: Option<&Node>) -> Vec<&str> {
+        node.and_then(Node::as_map)
+            .unwrap_or(&[])
+            .iter()
+            .map(|e| e.key.text.as_str())
+            .collect()
+    }
+
+    fn line(span: Span) -> (FileId, u32) {
+        (span.file, span.start.line)
+    }
+
+    #[test]
+    fn literals_split_at_the_first_equals_and_lose_one_pair_of_quotes() {
+        assert_eq!(parse_literal("a=b=c"), Some(("a", "b=c")));
+        assert_eq!(parse_literal("a=\"x\""), Some(("a", "x")));
+        assert_eq!(parse_literal("a='x'"), Some(("a", "x")));
+        assert_eq!(parse_literal("a=\"x'"), Some(("a", "\"x'")));
+        assert_eq!(parse_literal("a=\""), Some(("a", "\"")));
+        assert_eq!(parse_literal("a=\"\""), Some(("a", "")));
+        assert_eq!(parse_literal("a="), Some(("a", "")));
+        assert_eq!(parse_literal("a b= c "), Some(("a b", " c ")));
+        assert_eq!(parse_literal("=x"), None);
+        assert_eq!(parse_literal("novalue"), None);
+    }
+
+    #[test]
+    fn file_sources_take_the_base_name_or_the_given_key() {
+        assert_eq!(
+            parse_file_source("config/app.yaml"),
+            Ok(("app.yaml".to_string(), "config/app.yaml"))
+        );
+        assert_eq!(
+            parse_file_source("key=config/app.yaml"),
+            Ok(("key".to_string(), "config/app.yaml"))
+        );
+        assert!(parse_file_source("=path").is_err());
+        assert!(parse_file_source("key=").is_err());
+        assert!(parse_file_source("=").is_err());
+        assert!(parse_file_source("a=b=c").is_err());
+        assert_eq!(go_path_base("dir/sub/"), "sub");
+        assert_eq!(go_path_base(""), ".");
+        assert_eq!(go_path_base("//"), "/");
+        assert_eq!(go_path_base("plain"), "plain");
+    }
+
+    #[test]
+    fn env_files_read_like_kustomize() {
+        let source = Text {
+            text: "app.env",
+            key: Span::new(KUSTOMIZATION, Position::new(3, 5), Position::new(3, 12)),
+            value: Span::new(KUSTOMIZATION, Position::new(3, 5), Position::new(3, 12)),
+        };
+        let bytes =
+            "\u{feff}# comment\n\n  A=1\nB\nC=x=y\r\n=skipped\n\t# indented\nD=\"kept\" \nÉ=é\n"
+                .as_bytes();
+        let pairs = env_file_pairs(FileId(7), bytes, &source).expect("pairs");
+        let read: Vec<(&str, &[u8])> = pairs
+            .iter()
+            .map(|p| (p.key.as_str(), p.value.as_slice()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("A", &b"1"[..]),
+                ("B", b""),
+                ("C", b"x=y"),
+                ("D", b"\"kept\" "),
+                ("É", "é".as_bytes()),
+            ]
+        );
+        // `  A=1` on line 3: key at columns 3-4, value at 5-6.
+        assert_eq!(pairs[0].key_span.file, FileId(7));
+        assert_eq!(pairs[0].key_span.start, Position::new(3, 3));
+        assert_eq!(pairs[0].key_span.end, Position::new(3, 4));
+        assert_eq!(pairs[0].value_span.start, Position::new(3, 5));
+        // A key without a value: the value span is the whole key.
+        assert_eq!(pairs[1].value_span.start, Position::new(4, 1));
+        assert_eq!(pairs[1].value_span.end, Position::new(4, 2));
+        // Columns count code points.
+        assert_eq!(pairs[4].value_span.start, Position::new(9, 3));
+        assert_eq!(pairs[4].value_span.end, Position::new(9, 4));
+
+        let error = env_file_pairs(FileId(7), b"A=1\nB=\xff\n", &source).expect_err("invalid");
+        assert!(error.message.contains("line 2"), "{}", error.message);
+        assert_eq!(error.span, Some(source.value));
+        let long = format!("A={}", "x".repeat(MAX_ENV_LINE));
+        assert!(env_file_pairs(FileId(7), long.as_bytes(), &source).is_err());
+    }
+
+    #[test]
+    fn base64_wraps_at_70_characters() {
+        assert_eq!(base64_wrapped(b""), "");
+        assert_eq!(base64_wrapped(b"f"), "Zg==");
+        assert_eq!(base64_wrapped(b"fo"), "Zm8=");
+        assert_eq!(base64_wrapped(b"foo"), "Zm9v");
+        assert_eq!(base64_wrapped(&[0xff, 0xfe, 0x00]), "//4A");
+        // 51 bytes are 68 characters: one line, no newline.
+        assert!(!base64_wrapped(&[b'a'; 51]).contains('\n'));
+        // 52 bytes are 72 characters: 70, then 2, each line ending in a newline.
+        let wrapped = base64_wrapped(&[b'a'; 52]);
+        let lines: Vec<&str> = wrapped.split_terminator('\n').collect();
+        assert_eq!(lines.iter().map(|l| l.len()).collect::<Vec<_>>(), [70, 2]);
+        assert!(wrapped.ends_with("==\n"));
+    }
+
+    #[test]
+    fn hashes_match_kubectl_kustomize() {
+        // Suffixes printed by `kubectl kustomize` (v5.5.0) for these entries.
+        let empty = config_map("configMapGenerator:\n- name: empty\n");
+        assert_eq!(content_hash(&empty.body), Ok("6ct58987ht".to_string()));
+        let secret =
+            run(GeneratorKind::Secret, "secretGenerator:\n- name: s2\n", &[]).expect("generated");
+        assert_eq!(
+            content_hash(&secret.object.body),
+            Ok("46f8b28mk5".to_string())
+        );
+        let escapes = config_map(
+            "configMapGenerator:\n- name: esc\n  literals:\n  - \"b=a\\bb\\fc\\u2028d\\u0001\\t\\\"\\\\\"\n",
+        );
+        assert_eq!(
+            text(&escapes, &["data", "b"]),
+            "a\u{8}b\u{c}c\u{2028}d\u{1}\t\"\\"
+        );
+        assert_eq!(content_hash(&escapes.body), Ok("g88ghg2kmm".to_string()));
+        let html = config_map(
+            "configMapGenerator:\n- name: cm\n  literals:\n  - \"a b=1\"\n  - \"../x=2\"\n  - \"k='quoted'\"\n  - \"q=\\\"dq\\\"\"\n  - \"e=\"\n  - \"u=it's\"\n  - \"h=<&>\"\n",
+        );
+        assert_eq!(content_hash(&html.body), Ok("2246k9mkfc".to_string()));
+        // The name is not part of the hash.
+        let renamed = config_map(
+            "configMapGenerator:\n- name: other\n  literals:\n  - \"a b=1\"\n  - \"../x=2\"\n  - \"k='quoted'\"\n  - \"q=\\\"dq\\\"\"\n  - \"e=\"\n  - \"u=it's\"\n  - \"h=<&>\"\n",
+        );
+        assert_eq!(content_hash(&renamed.body), content_hash(&html.body));
+    }
+
+    #[test]
+    fn hash_fields_follow_kustomize() {
+        let hash = |text: &str| content_hash(&yaml(text));
+        // Labels, annotations, namespace and immutable do not count; type does.
+        let base = hash("kind: Secret\nmetadata: {name: a}\ntype: Opaque\ndata: {k: dg==}\n");
+        assert_eq!(
+            base,
+            hash(
+                "kind: Secret\nmetadata: {name: b, namespace: x, labels: {l: v}}\nimmutable: true\ntype: Opaque\ndata: {k: dg==}\n"
+            )
+        );
+        assert_ne!(
+            base,
+            hash("kind: Secret\nmetadata: {name: a}\ntype: kubernetes.io/tls\ndata: {k: dg==}\n")
+        );
+        // stringData counts when it is a map; an absent map is `""`, not `{}`.
+        assert_ne!(
+            base,
+            hash(
+                "kind: Secret\nmetadata: {name: a}\ntype: Opaque\ndata: {k: dg==}\nstringData: {}\n"
+            )
+        );
+        assert_ne!(
+            hash("kind: ConfigMap\nmetadata: {name: a}\n"),
+            hash("kind: ConfigMap\nmetadata: {name: a}\ndata: {}\n")
+        );
+        assert!(hash("kind: Deployment\nmetadata: {name: a}\n").is_err());
+    }
+
+    #[test]
+    fn numbers_are_written_like_go() {
+        let format = |f: f64| {
+            let mut out = String::new();
+            go_float(
+                f,
+                &mut out,
+                Span::new(KUSTOMIZATION, Position::default(), Position::default()),
+            )
+            .map(|()| out)
+        };
+        assert_eq!(format(1.0).as_deref(), Ok("1"));
+        assert_eq!(format(-0.0).as_deref(), Ok("-0"));
+        assert_eq!(format(0.5).as_deref(), Ok("0.5"));
+        assert_eq!(format(1e20).as_deref(), Ok("100000000000000000000"));
+        assert_eq!(format(1e21).as_deref(), Ok("1e+21"));
+        assert_eq!(format(1.5e300).as_deref(), Ok("1.5e+300"));
+        assert_eq!(format(0.000001).as_deref(), Ok("0.000001"));
+        assert_eq!(format(1e-7).as_deref(), Ok("1e-7"));
+        assert_eq!(format(2.5e-10).as_deref(), Ok("2.5e-10"));
+        assert_eq!(
+            format(i64::MAX as f64).as_deref(),
+            Ok("9223372036854776000")
+        );
+        assert!(format(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn generated_nodes_point_at_their_sources() {
+        let kustomization = "\
+generatorOptions:
+  labels:
+    team: platform
+configMapGenerator:
+- name: app
+  namespace: ns
+  literals:
+  - A=1
+  files:
+  - conf=app.conf
+  options:
+    labels:
+      tier: web
+    immutable: true
+";
+        let generated = run(
+            GeneratorKind::ConfigMap,
+            kustomization,
+            &[("app.conf", b"x: 1\ny: 2\n")],
+        )
+        .expect("generated");
+        let object = &generated.object;
+        let body = &object.body;
+        assert_eq!(line(body.span), (KUSTOMIZATION, 5));
+        assert_eq!(
+            line(body.get("kind").expect("kind").span),
+            (KUSTOMIZATION, 5)
+        );
+        let metadata = body.get("metadata").expect("metadata");
+        assert_eq!(
+            line(metadata.entry("name").expect("name").key.span),
+            (KUSTOMIZATION, 5)
+        );
+        assert_eq!(
+            line(metadata.get("namespace").expect("ns").span),
+            (KUSTOMIZATION, 6)
+        );
+        let data = body.get("data").expect("data");
+        let literal = data.entry("A").expect("A");
+        assert_eq!(line(literal.key.span), (KUSTOMIZATION, 8));
+        assert_eq!(line(literal.value.span), (KUSTOMIZATION, 8));
+        let file = data.entry("conf").expect("conf");
+        assert_eq!(line(file.key.span), (KUSTOMIZATION, 10));
+        // The value of a file is the whole file.
+        assert_eq!(file.value.span.file, FileId(1));
+        assert_eq!(file.value.span.start, Position::new(1, 1));
+        assert_eq!(file.value.span.end, Position::new(2, 5));
+        let labels = metadata.get("labels").expect("labels");
+        assert_eq!(keys(Some(labels)), ["team", "tier"]);
+        assert_eq!(
+            line(labels.get("team").expect("team").span),
+            (KUSTOMIZATION, 3)
+        );
+        assert_eq!(
+            line(labels.get("tier").expect("tier").span),
+            (KUSTOMIZATION, 13)
+        );
+        let immutable = body.get("immutable").expect("immutable");
+        assert_eq!(immutable.value, Value::Bool(true));
+        assert_eq!(line(immutable.span), (KUSTOMIZATION, 14));
+        assert!(object.needs_hash);
+        assert_eq!(object.origin, origin());
+        assert_eq!(generated.behavior, Behavior::Create);
+    }
+
+    #[test]
+    fn secrets_encode_every_value_and_default_to_opaque() {
+        let kustomization = "secretGenerator:\n- name: s\n  literals: [a=1]\n  files: [bin]\n";
+        let generated = run(
+            GeneratorKind::Secret,
+            kustomization,
+            &[("bin", &[0xff, 0x00])],
+        )
+        .expect("generated");
+        let object = &generated.object;
+        assert_eq!(text(object, &["type"]), "Opaque");
+        assert_eq!(text(object, &["data", "a"]), "MQ==");
+        assert_eq!(text(object, &["data", "bin"]), "/wA=");
+        let typed = run(
+            GeneratorKind::Secret,
+            "secretGenerator:\n- name: s\n  type: kubernetes.io/tls\n",
+            &[],
+        )
+        .expect("generated");
+        assert_eq!(text(&typed.object, &["type"]), "kubernetes.io/tls");
+        assert_eq!(line(typed.object.body.get("type").expect("type").span).1, 3);
+        assert_eq!(keys(typed.object.body.get("data")), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn config_maps_put_binary_files_in_binary_data() {
+        let generated = run(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  files: [bin]\n",
+            &[("bin", &[0xff, 0x00])],
+        )
+        .expect("generated");
+        let body = &generated.object.body;
+        assert!(body.get("data").is_none());
+        assert_eq!(
+            body.get_path(&["binaryData", "bin"]).and_then(Node::as_str),
+            Some("/wA=")
+        );
+    }
+
+    #[test]
+    fn options_merge_local_over_global() {
+        let kustomization = "\
+generatorOptions:
+  labels: {a: global, b: global}
+  annotations: {note: global}
+  disableNameSuffixHash: true
+  immutable: true
+configMapGenerator:
+- name: c
+  options:
+    labels: {a: local}
+    disableNameSuffixHash: false
+    immutable: false
+";
+        let object = config_map(kustomization);
+        assert_eq!(text(&object, &["metadata", "labels", "a"]), "local");
+        assert_eq!(text(&object, &["metadata", "labels", "b"]), "global");
+        assert_eq!(
+            text(&object, &["metadata", "annotations", "note"]),
+            "global"
+        );
+        assert!(!object.needs_hash);
+        let immutable = object.body.get("immutable").expect("immutable");
+        assert_eq!(line(immutable.span).1, 5);
+    }
+
+    #[test]
+    fn decoding_is_strict_and_ignores_case() {
+        let object = config_map(
+            "configMapGenerator:\n- Name: c\n  LITERALS: [a=1]\n  Options: {disablenamesuffixhash: true}\n",
+        );
+        assert_eq!(object.name(), "c");
+        assert!(!object.needs_hash);
+
+        let error = |kind, text: &str| run(kind, text, &[]).expect_err("an error");
+        let unknown = error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  foo: bar\n",
+        );
+        assert!(
+            unknown.message.contains("unknown field \"foo\""),
+            "{}",
+            unknown.message
+        );
+        assert_eq!(unknown.span.map(|s| s.start), Some(Position::new(3, 3)));
+        // `type` is a Secret field only.
+        error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  type: x\n",
+        );
+        let number = error(GeneratorKind::ConfigMap, "configMapGenerator:\n- name: 5\n");
+        assert!(number.message.contains("number"), "{}", number.message);
+        error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  literals: [5]\n",
+        );
+        error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  literals: a=1\n",
+        );
+        // `y` is a YAML 1.1 boolean, so not a string label.
+        error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  options: {labels: {x: y}}\n",
+        );
+        error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  options: {immutable: \"true\"}\n",
+        );
+        let nameless = error(
+            GeneratorKind::Secret,
+            "secretGenerator:\n- literals: [a=1]\n",
+        );
+        assert!(nameless.message.contains("must have a name"));
+        error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  literals: [novalue]\n",
+        );
+        let repeated = error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  literals:\n  - a=1\n  - a=2\n",
+        );
+        assert!(repeated.message.contains("repeats the key `a`"));
+        assert_eq!(repeated.span.map(|s| s.start.line), Some(5));
+
+        // Nulls are zero values.
+        let nulls = config_map(
+            "configMapGenerator:\n- name: c\n  literals: [a=1]\n  envs: ~\n  namespace: ~\n  options: {labels: {x: ~}, immutable: ~}\n",
+        );
+        assert_eq!(text(&nulls, &["metadata", "labels", "x"]), "");
+        assert!(nulls.namespace().is_none());
+        assert!(nulls.body.get("immutable").is_none());
+    }
+
+    #[test]
+    fn behavior_is_merge_or_replace_or_create() {
+        let behavior = |b: &str| {
+            run(
+                GeneratorKind::ConfigMap,
+                &format!("configMapGenerator:\n- name: c\n  behavior: {b}\n"),
+                &[],
+            )
+            .expect("generated")
+            .behavior
+        };
+        assert_eq!(behavior("merge"), Behavior::Merge);
+        assert_eq!(behavior("replace"), Behavior::Replace);
+        assert_eq!(behavior("create"), Behavior::Create);
+        assert_eq!(behavior("Merge"), Behavior::Create);
+        assert_eq!(behavior("bogus"), Behavior::Create);
+    }
+
+    #[test]
+    fn read_errors_point_at_the_source_line() {
+        let error = run(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  files:\n  - missing.txt\n",
+            &[],
+        )
+        .expect_err("missing file");
+        assert!(error.message.contains("missing.txt"));
+        assert_eq!(error.span.map(|s| s.start.line), Some(4));
+        let env = run(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  env: missing.env\n",
+            &[],
+        )
+        .expect_err("missing env file");
+        assert_eq!(env.span.map(|s| s.start.line), Some(3));
+    }
+
+    fn generated(kind: GeneratorKind, entry: &str) -> Generated {
+        let field = kind.field();
+        run(kind, &format!("{field}:\n- {entry}\n"), &[]).expect("generated")
+    }
+
+    #[test]
+    fn merge_keeps_the_hash_only_when_both_want_it() {
+        for (base_hash, overlay_hash) in
+            [(true, true), (true, false), (false, true), (false, false)]
+        {
+            let mut base = generated(GeneratorKind::ConfigMap, "{name: c, literals: [a=1]}").object;
+            base.needs_hash = base_hash;
+            let mut overlay = generated(
+                GeneratorKind::ConfigMap,
+                "{name: c, behavior: merge, literals: [b=2]}",
+            );
+            overlay.object.needs_hash = overlay_hash;
+            apply_behavior(&mut base, overlay.object, overlay.behavior).expect("merged");
+            assert_eq!(base.needs_hash, base_hash && overlay_hash);
+        }
+    }
+
+    #[test]
+    fn merge_combines_data_and_metadata() {
+        let mut base = Object::new(
+            yaml(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p-c\n  namespace: ns\n  labels: {l: base, num: 1}\ndata: {a: base, b: base}\nextra: x\n",
+            ),
+            Origin {
+                file: FileId(9),
+                document: 0,
+                item: None,
+            },
+        );
+        base.previous.push(ObjectName {
+            name: "c".to_string(),
+            namespace: Some("ns".to_string()),
+        });
+        let overlay = generated(
+            GeneratorKind::ConfigMap,
+            "{name: c, namespace: ns, behavior: merge, literals: [b=overlay, c=overlay], options: {labels: {l: overlay}}}",
+        );
+        apply_behavior(&mut base, overlay.object, overlay.behavior).expect("merged");
+        assert_eq!(base.name(), "p-c");
+        assert_eq!(base.namespace(), Some("ns"));
+        assert_eq!(base.previous.len(), 1);
+        assert_eq!(base.origin.file, FileId(9));
+        assert_eq!(keys(base.body.get("data")), ["a", "b", "c"]);
+        assert_eq!(text(&base, &["data", "a"]), "base");
+        assert_eq!(text(&base, &["data", "b"]), "overlay");
+        assert_eq!(text(&base, &["metadata", "labels", "l"]), "overlay");
+        // Values are read as strings, like kustomize's string maps.
+        assert_eq!(text(&base, &["metadata", "labels", "num"]), "1");
+        // Fields beyond data and metadata come from the generated object.
+        assert!(base.body.get("extra").is_none());
+        // Each value keeps the span of the line that set it.
+        let data = base.body.get("data").expect("data");
+        assert_eq!(data.get("a").expect("a").span.start.line, 7);
+        assert_eq!(data.get("b").expect("b").span.start.line, 2);
+    }
+
+    #[test]
+    fn replace_takes_the_data_but_merges_metadata() {
+        let mut base = generated(
+            GeneratorKind::Secret,
+            "{name: s, type: kubernetes.io/tls, literals: [a=1], options: {labels: {l: base}, annotations: {note: base}}}",
+        )
+        .object;
+        let overlay = generated(
+            GeneratorKind::Secret,
+            "{name: s, behavior: replace, literals: [b=2], options: {labels: {o: overlay}}}",
+        );
+        let overlay_origin = overlay.object.origin.clone();
+        apply_behavior(&mut base, overlay.object, overlay.behavior).expect("replaced");
+        assert_eq!(keys(base.body.get("data")), ["b"]);
+        assert_eq!(text(&base, &["type"]), "Opaque");
+        assert_eq!(
+            keys(base.body.get_path(&["metadata", "labels"])),
+            ["l", "o"]
+        );
+        assert_eq!(text(&base, &["metadata", "annotations", "note"]), "base");
+        assert_eq!(base.origin, overlay_origin);
+    }
+
+    #[test]
+    fn create_over_an_existing_object_is_an_error() {
+        let mut base = generated(GeneratorKind::ConfigMap, "{name: c}").object;
+        let again = generated(GeneratorKind::ConfigMap, "{name: c}");
+        assert!(apply_behavior(&mut base, again.object, again.behavior).is_err());
+    }
+
+    #[test]
+    fn absorb_matches_current_and_previous_identities() {
+        let mut objects = Vec::new();
+        absorb(
+            &mut objects,
+            generated(GeneratorKind::ConfigMap, "{name: c, literals: [a=1]}"),
+        )
+        .expect("created");
+        // A Secret of the same name is another object.
+        absorb(&mut objects, generated(GeneratorKind::Secret, "{name: c}")).expect("created");
+        assert_eq!(objects.len(), 2);
+        let duplicate = absorb(
+            &mut objects,
+            generated(GeneratorKind::ConfigMap, "{name: c}"),
+        );
+        assert!(duplicate.is_err());
+        let missing = absorb(
+            &mut objects,
+            generated(GeneratorKind::ConfigMap, "{name: d, behavior: merge}"),
+        );
+        assert!(
+            missing
+                .expect_err("missing")
+                .message
+                .contains("does not exist")
+        );
+        // Renamed by a prefix: found by its previous name; `default` is no namespace.
+        let span = objects[0].body.span;
+        objects[0].rename("p-c", span);
+        absorb(
+            &mut objects,
+            generated(
+                GeneratorKind::ConfigMap,
+                "{name: c, namespace: default, behavior: merge, literals: [b=2]}",
+            ),
+        )
+        .expect("merged");
+        assert_eq!(objects.len(), 2);
+        assert_eq!(objects[0].name(), "p-c");
+        assert_eq!(keys(objects[0].body.get("data")), ["a", "b"]);
+        // In another namespace it does not match.
+        let elsewhere = absorb(
+            &mut objects,
+            generated(
+                GeneratorKind::ConfigMap,
+                "{name: c, namespace: x, behavior: replace}",
+            ),
+        );
+        assert!(elsewhere.is_err());
+    }
+
+    #[test]
+    fn hash_suffix_renames_once_and_remembers_the_name() {
+        let mut object = generated(GeneratorKind::ConfigMap, "{name: empty}").object;
+        add_hash_suffix(&mut object).expect("hashed");
+        assert_eq!(object.name(), "empty-6ct58987ht");
+        assert_eq!(object.previous[0].name, "empty");
+        assert!(!object.needs_hash);
+        add_hash_suffix(&mut object).expect("nothing to do");
+        assert_eq!(object.name(), "empty-6ct58987ht");
+        // The suffixed name still points at the `name:` line.
+        let name = object.body.get_path(&["metadata", "name"]).expect("name");
+        assert_eq!(line(name.span).1, 2);
+    }
+}
