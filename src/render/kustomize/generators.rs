@@ -229,8 +229,8 @@ pub fn generate(
 /// which is always `""`: kustomize looks the name up at the literal field
 /// `metadata/name`, which does not exist, so two maps with the same content get
 /// the same suffix. The SHA-256 hex digest is cut to 10 characters and
-/// `0 1 3 a e` become `g h k m t`, so that the suffix never reads as a number
-/// and holds no vowel.
+/// `0 1 3 a e` become `g h k m t` (kubectl's encoding: no vowels or look-alike
+/// digits, so that suffixes spell no words).
 pub fn content_hash(object: &Node) -> Result<String, BuildError> {
     let kind = object.get("kind").and_then(Node::as_str).unwrap_or("");
     let (optional_map, with_type) = match kind {
