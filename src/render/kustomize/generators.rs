@@ -14,6 +14,7 @@
 //! caller's [`ReadFile`], and an env-file line without `=` is the empty value
 //! (kustomize does the same; it never looks the variable up).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use compact_str::CompactString;
@@ -109,8 +110,10 @@ pub fn generate(
         None => Options::default(),
     };
     let options = std::mem::take(&mut args.options).merge_global(global);
+    args.reject_unserializable(kind, &options)?;
     let name = args
         .name
+        .as_ref()
         .filter(|name| !name.text.is_empty())
         .ok_or_else(|| {
             error(
@@ -166,11 +169,11 @@ pub fn generate(
 
     let at = entry.span;
     let mut metadata = Node::mapping(at);
-    metadata.insert(key("name", name.key), Node::string(name.text, name.value));
-    if let Some(namespace) = args.namespace.filter(|ns| !ns.text.is_empty()) {
+    metadata.insert(key("name", name.key), Node::string(&*name.text, name.value));
+    if let Some(namespace) = args.namespace.as_ref().filter(|ns| !ns.text.is_empty()) {
         metadata.insert(
             key("namespace", namespace.key),
-            Node::string(namespace.text, namespace.value),
+            Node::string(&*namespace.text, namespace.value),
         );
     }
     for (field, entries) in [
@@ -187,8 +190,8 @@ pub fn generate(
     body.insert(key("kind", at), Node::string(kind.kind(), at));
     body.insert(key("metadata", at), metadata);
     if kind == GeneratorKind::Secret {
-        let (secret_type, key_span, value_span) = match args.secret_type {
-            Some(t) if !t.text.is_empty() => (t.text, t.key, t.value),
+        let (secret_type, key_span, value_span) = match &args.secret_type {
+            Some(t) if !t.text.is_empty() => (&*t.text, t.key, t.value),
             _ => ("Opaque", at, at),
         };
         body.insert(key("type", key_span), Node::string(secret_type, value_span));
@@ -215,7 +218,9 @@ pub fn generate(
     object.needs_hash = !options.disable_name_suffix_hash;
     Ok(Generated {
         object,
-        behavior: args.behavior,
+        behavior: args
+            .behavior
+            .map_or(Behavior::Create, |b| Behavior::parse(&b.text)),
         span: at,
     })
 }
@@ -444,19 +449,19 @@ fn same_identity(a: &ObjectName, b: &ObjectName) -> bool {
 
 /// A string from the kustomization with where its key and its value were
 /// written (both the item itself for a list item).
-#[derive(Copy, Clone, Debug)]
+#[derive(Clone, Debug)]
 struct Text<'a> {
-    text: &'a str,
+    text: Cow<'a, str>,
     key: Span,
     value: Span,
 }
 
 /// One entry of a label or annotation map.
-#[derive(Copy, Clone, Debug)]
+#[derive(Clone, Debug)]
 struct MapText<'a> {
-    key: &'a str,
+    key: Cow<'a, str>,
     key_span: Span,
-    value: &'a str,
+    value: Cow<'a, str>,
     value_span: Span,
 }
 
@@ -465,7 +470,7 @@ struct MapText<'a> {
 struct GeneratorArgs<'a> {
     name: Option<Text<'a>>,
     namespace: Option<Text<'a>>,
-    behavior: Behavior,
+    behavior: Option<Text<'a>>,
     literals: Vec<Text<'a>>,
     files: Vec<Text<'a>>,
     envs: Vec<Text<'a>>,
@@ -497,9 +502,7 @@ impl<'a> GeneratorArgs<'a> {
             match field {
                 "name" => args.name = Some(decode_string(entry, context)?),
                 "namespace" => args.namespace = Some(decode_string(entry, context)?),
-                "behavior" => {
-                    args.behavior = Behavior::parse(decode_string(entry, context)?.text);
-                }
+                "behavior" => args.behavior = Some(decode_string(entry, context)?),
                 "literals" => args.literals = decode_strings(value, context, field)?,
                 "files" => args.files = decode_strings(value, context, field)?,
                 "envs" => args.envs = decode_strings(value, context, field)?,
@@ -509,6 +512,52 @@ impl<'a> GeneratorArgs<'a> {
             }
         }
         Ok(args)
+    }
+
+    /// kustomize hands a generator its arguments (options merged) through
+    /// JSON and back through YAML, which refuses some characters JSON writes
+    /// raw: DEL, the C1 controls but NEL, U+FFFE and U+FFFF. An argument
+    /// holding one fails the build.
+    fn reject_unserializable(
+        &self,
+        kind: GeneratorKind,
+        options: &Options<'_>,
+    ) -> Result<(), BuildError> {
+        let texts = [
+            &self.name,
+            &self.namespace,
+            &self.behavior,
+            &self.env,
+            &self.secret_type,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(&self.literals)
+        .chain(&self.files)
+        .chain(&self.envs)
+        .map(|t| (&*t.text, t.value));
+        let maps = options
+            .labels
+            .iter()
+            .chain(&options.annotations)
+            .flat_map(|e| [(&*e.key, e.key_span), (&*e.value, e.value_span)]);
+        for (text, span) in texts.chain(maps) {
+            let refused = text.chars().find(|&c| {
+                matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+            });
+            if let Some(c) = refused {
+                return Err(error(
+                    format!(
+                        "kustomize cannot pass this {} argument to its generator: \
+                         YAML does not allow the character U+{:04X}",
+                        kind.field(),
+                        u32::from(c)
+                    ),
+                    span,
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -649,8 +698,20 @@ fn decode_string_map<'a>(
         Value::Null => Ok(()),
         Value::Map(entries) => {
             for entry in entries {
+                // A line break cannot be in an implicit YAML key, so the round
+                // trip of a generator's arguments fails (see `fold_line_breaks`).
+                if entry.key.text.contains('\u{85}') {
+                    return Err(error(
+                        format!(
+                            "kustomize cannot pass the {field} key {:?} to its generator: \
+                             YAML does not allow a line break (U+0085) in a key",
+                            entry.key.text
+                        ),
+                        entry.key.span,
+                    ));
+                }
                 let text = MapText {
-                    key: &entry.key.text,
+                    key: Cow::Borrowed(&entry.key.text),
                     key_span: entry.key.span,
                     value: string_value(&entry.value, context, field)?,
                     value_span: entry.value.span,
@@ -678,13 +739,81 @@ fn decode_bool(node: &Node, context: &str, field: &str) -> Result<bool, BuildErr
     }
 }
 
-/// A string, or `""` for null.
-fn string_value<'a>(node: &'a Node, context: &str, field: &str) -> Result<&'a str, BuildError> {
+/// A string, or `""` for null, as the generator receives it.
+fn string_value<'a>(
+    node: &'a Node,
+    context: &str,
+    field: &str,
+) -> Result<Cow<'a, str>, BuildError> {
     match &node.value {
-        Value::Str(text) => Ok(text),
-        Value::Null => Ok(""),
+        Value::Str(text) if document_marker_after_break(text) => Err(error(
+            format!(
+                "kustomize cannot pass this {context} argument to its generator: \
+                 YAML reads `---` or `...` after a line break (U+0085) as a document marker"
+            ),
+            node.span,
+        )),
+        Value::Str(text) => Ok(fold_line_breaks(text)),
+        Value::Null => Ok(Cow::Borrowed("")),
         other => Err(type_error(context, field, other, "string", node.span)),
     }
+}
+
+/// kustomize hands a generator its arguments through JSON and back through
+/// YAML, and Go's JSON leaves NEL (U+0085) raw, so YAML reads it as a line
+/// break in a double-quoted scalar and folds it: one break and the spaces
+/// around it become a space, each further break in a row a newline.
+fn fold_line_breaks(text: &str) -> Cow<'_, str> {
+    const NEL: char = '\u{85}';
+    if !text.contains(NEL) {
+        return Cow::Borrowed(text);
+    }
+    let mut folded = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    loop {
+        while let Some(&c) = chars.peek().filter(|&&c| c != ' ' && c != NEL) {
+            folded.push(c);
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            break;
+        }
+        // A run of spaces and breaks.
+        let (mut spaces, mut breaks) = (0usize, 0usize);
+        while let Some(&c) = chars.peek().filter(|&&c| c == ' ' || c == NEL) {
+            match c {
+                NEL => breaks += 1,
+                // Spaces after the first break are dropped.
+                _ if breaks == 0 => spaces += 1,
+                _ => {}
+            }
+            chars.next();
+        }
+        match breaks {
+            0 => folded.extend(std::iter::repeat_n(' ', spaces)),
+            1 => folded.push(' '),
+            n => folded.extend(std::iter::repeat_n('\n', n - 1)),
+        }
+    }
+    Cow::Owned(folded)
+}
+
+/// Whether a NEL is followed by `---` or `...` and a space or another NEL:
+/// YAML reads that as a document marker at the start of a line.
+fn document_marker_after_break(text: &str) -> bool {
+    let mut lines = text.split('\u{85}').skip(1).peekable();
+    while let Some(line) = lines.next() {
+        let break_follows = lines.peek().is_some();
+        let marker_ends_line =
+            |rest: &str| rest.starts_with(' ') || (rest.is_empty() && break_follows);
+        if ["---", "..."]
+            .iter()
+            .any(|marker| line.strip_prefix(marker).is_some_and(marker_ends_line))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 fn type_error(context: &str, field: &str, value: &Value, go_type: &str, span: Span) -> BuildError {
@@ -729,11 +858,11 @@ fn load_pairs(args: &GeneratorArgs<'_>, read: &mut ReadFile<'_>) -> Result<Vec<P
         .iter()
         .chain(args.env.iter().filter(|env| !env.text.is_empty()));
     for source in env_files {
-        let (file, bytes) = read_source(read, source)?;
+        let (file, bytes) = read_source(read, &source.text, source.value)?;
         pairs.extend(env_file_pairs(file, &bytes, source)?);
     }
     for literal in &args.literals {
-        let (key, value) = parse_literal(literal.text).ok_or_else(|| {
+        let (key, value) = parse_literal(&literal.text).ok_or_else(|| {
             error(
                 format!(
                     "invalid literal source {:?}, expected key=value",
@@ -751,14 +880,8 @@ fn load_pairs(args: &GeneratorArgs<'_>, read: &mut ReadFile<'_>) -> Result<Vec<P
     }
     for source in &args.files {
         let (key, path) =
-            parse_file_source(source.text).map_err(|message| error(message, source.value))?;
-        let (file, bytes) = read_source(
-            read,
-            &Text {
-                text: path,
-                ..*source
-            },
-        )?;
+            parse_file_source(&source.text).map_err(|message| error(message, source.value))?;
+        let (file, bytes) = read_source(read, path, source.value)?;
         pairs.push(Pair {
             key,
             key_span: source.value,
@@ -771,10 +894,11 @@ fn load_pairs(args: &GeneratorArgs<'_>, read: &mut ReadFile<'_>) -> Result<Vec<P
 
 fn read_source(
     read: &mut ReadFile<'_>,
-    source: &Text<'_>,
+    path: &str,
+    span: Span,
 ) -> Result<(FileId, Vec<u8>), BuildError> {
-    read(source.text).map_err(|mut e| {
-        e.span = e.span.or(Some(source.value));
+    read(path).map_err(|mut e| {
+        e.span = e.span.or(Some(span));
         e
     })
 }
@@ -976,8 +1100,8 @@ fn string_map(entries: &[MapText<'_>], span: Span) -> Node {
     let mut entries: Vec<Entry> = entries
         .iter()
         .map(|e| Entry {
-            key: key(e.key, e.key_span),
-            value: Node::string(e.value, e.value_span),
+            key: key(&e.key, e.key_span),
+            value: Node::string(&*e.value, e.value_span),
         })
         .collect();
     entries.sort_by(|a, b| a.key.text.cmp(&b.key.text));
@@ -1260,6 +1384,18 @@ mod tests {
     }
 
     #[test]
+    fn next_line_characters_fold_like_yaml_line_breaks() {
+        let fold = |text: &str| fold_line_breaks(text).into_owned();
+        assert_eq!(fold("plain  text"), "plain  text");
+        assert_eq!(fold("x\u{85}y"), "x y");
+        assert_eq!(fold("x  \u{85}  y"), "x y");
+        assert_eq!(fold("x\u{85}"), "x ");
+        assert_eq!(fold("a\u{85}\u{85}b"), "a\nb");
+        assert_eq!(fold("a \u{85} \u{85} \u{85} b"), "a\n\nb");
+        assert_eq!(fold("\u{85}\u{85}y"), "\ny");
+    }
+
+    #[test]
     fn file_sources_take_the_base_name_or_the_given_key() {
         assert_eq!(
             parse_file_source("config/app.yaml"),
@@ -1282,7 +1418,7 @@ mod tests {
     #[test]
     fn env_files_read_like_kustomize() {
         let source = Text {
-            text: "app.env",
+            text: Cow::Borrowed("app.env"),
             key: Span::new(KUSTOMIZATION, Position::new(3, 5), Position::new(3, 12)),
             value: Span::new(KUSTOMIZATION, Position::new(3, 5), Position::new(3, 12)),
         };
@@ -1618,6 +1754,43 @@ configMapGenerator:
         );
         assert!(repeated.message.contains("repeats the key `a`"));
         assert_eq!(repeated.span.map(|s| s.start.line), Some(5));
+
+        // Characters kustomize's YAML round trip of the arguments refuses, in
+        // any argument, global options included once merged.
+        for refused in ["\\x7f", "\\x80", "\\x9f", "\\uFFFE"] {
+            let message = error(
+                GeneratorKind::ConfigMap,
+                &format!("configMapGenerator:\n- name: c\n  literals: [\"a=x{refused}\"]\n"),
+            )
+            .message;
+            assert!(message.contains("does not allow"), "{message}");
+        }
+        error(
+            GeneratorKind::Secret,
+            "generatorOptions: {labels: {g: \"\\x85\\x86\"}}\nsecretGenerator:\n- name: c\n",
+        );
+        for marker in ["x\\N--- y", "x\\N...\\Ny"] {
+            let message = error(
+                GeneratorKind::ConfigMap,
+                &format!("configMapGenerator:\n- name: c\n  literals: [\"a={marker}\"]\n"),
+            )
+            .message;
+            assert!(message.contains("document marker"), "{message}");
+        }
+        for allowed in ["x\\N---", "x\\N ---  y", "x\\N---y"] {
+            config_map(&format!(
+                "configMapGenerator:\n- name: c\n  literals: [\"a={allowed}\"]\n"
+            ));
+        }
+        let key = error(
+            GeneratorKind::ConfigMap,
+            "configMapGenerator:\n- name: c\n  options: {labels: {\"a\\Nb\": v}}\n",
+        );
+        assert!(key.message.contains("in a key"), "{}", key.message);
+        // NEL is allowed, and a global label overridden locally is not passed.
+        config_map(
+            "generatorOptions: {labels: {g: \"\\x86\"}}\nconfigMapGenerator:\n- name: c\n  literals: [\"a=\\x85\"]\n  options: {labels: {g: v}}\n",
+        );
 
         // Nulls are zero values.
         let nulls = config_map(
