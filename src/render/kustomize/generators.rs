@@ -1498,6 +1498,14 @@ mod tests {
             "configMapGenerator:\n- name: cm\n  literals:\n  - \"a b=1\"\n  - \"../x=2\"\n  - \"k='quoted'\"\n  - \"q=\\\"dq\\\"\"\n  - \"e=\"\n  - \"u=it's\"\n  - \"h=<&>\"\n",
         );
         assert_eq!(content_hash(&html.body), Ok("2246k9mkfc".to_string()));
+        // Go escapes U+2028 and U+2029. (kubectl prints them with indentation
+        // after them, an artifact of its YAML emitter, so this case is checked
+        // here rather than against expected.yaml.)
+        let separators = config_map(
+            "configMapGenerator:\n- name: c\n  literals:\n  - \"a=a\\u2028b\\u2029c\"\n",
+        );
+        assert_eq!(text(&separators, &["data", "a"]), "a\u{2028}b\u{2029}c");
+        assert_eq!(content_hash(&separators.body), Ok("c5cg468fh2".to_string()));
         // The name is not part of the hash.
         let renamed = config_map(
             "configMapGenerator:\n- name: other\n  literals:\n  - \"a b=1\"\n  - \"../x=2\"\n  - \"k='quoted'\"\n  - \"q=\\\"dq\\\"\"\n  - \"e=\"\n  - \"u=it's\"\n  - \"h=<&>\"\n",
