@@ -11,6 +11,7 @@ use crate::source::yaml::{self, Document, Entry, Key, Node, Value};
 use crate::source::{FileId, Position, Span};
 
 use super::files::Workspace;
+use super::generators::{self, GeneratorKind};
 use super::kustomization::{Kustomization, is_remote};
 use super::merge::{self, MergeOutcome};
 use super::select::{Target, effective_namespace};
@@ -50,7 +51,9 @@ impl<'w, 'a> Builder<'w, 'a> {
 
     /// The steps kustomize runs once, after the whole tree is accumulated.
     fn finish(&mut self, mut objects: Vec<Object>, top: &Kustomization) -> Result<Vec<Object>, BuildError> {
-        super::generators::add_hash_suffixes(&mut objects)?;
+        for object in &mut objects {
+            generators::add_hash_suffix(object)?;
+        }
         super::transformers::fix_name_references(&mut objects);
         objects.retain(|o| !is_local_configuration(o));
         sort(&mut objects, top)?;
@@ -101,7 +104,7 @@ impl<'w, 'a> Builder<'w, 'a> {
             self.add_resource(k, &path, span, &mut objects)?;
         }
         self.report_unsupported(k);
-        super::generators::run(self, k, &mut objects)?;
+        self.generate(k, &mut objects)?;
         for (path, span) in k.strings("components")? {
             if is_remote(&path) {
                 self.warn(span, DiagnosticCode::RemoteNotFetched, format!("remote component {path:?} not fetched"));
@@ -117,6 +120,44 @@ impl<'w, 'a> Builder<'w, 'a> {
         super::transformers::run_late(k, &mut objects)?;
         super::replacements::run(k, &mut objects)?;
         Ok(objects)
+    }
+
+    /// `configMapGenerator` and `secretGenerator`: new objects, or merged into
+    /// (or replacing) those of the bases.
+    fn generate(&mut self, k: &Kustomization, objects: &mut Vec<Object>) -> Result<(), BuildError> {
+        let options = k.get("generatorOptions");
+        for kind in [GeneratorKind::ConfigMap, GeneratorKind::Secret] {
+            let Some(list) = k.get(kind.field()) else { continue };
+            let Some(items) = list.as_seq() else {
+                return Err(BuildError::new(format!("{} must be a list", kind.field()), Some(list.span)));
+            };
+            for entry in items {
+                let workspace = &mut *self.workspace;
+                let dir = k.dir.clone();
+                let fallback = k.file;
+                let mut read = |path: &str| -> Result<(FileId, Vec<u8>), BuildError> {
+                    if is_remote(path) {
+                        return Err(BuildError::new(format!("remote file {path:?} is not fetched"), None));
+                    }
+                    let canonical = workspace.resolve(&dir.join(path), None)?;
+                    if !canonical.starts_with(&dir) {
+                        return Err(BuildError::new(
+                            format!("{path:?} is not in or below the kustomization's directory"),
+                            None,
+                        ));
+                    }
+                    workspace.read_bytes(&canonical, fallback)
+                };
+                let origin = Origin {
+                    file: k.file,
+                    document: 0,
+                    item: None,
+                };
+                let generated = generators::generate(kind, entry, options, &mut read, origin)?;
+                generators::absorb(objects, generated)?;
+            }
+        }
+        Ok(())
     }
 
     /// Fields whose behaviour would need programs or schemas Vigie does not run

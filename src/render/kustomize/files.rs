@@ -83,6 +83,30 @@ impl<'a> Workspace<'a> {
         Ok(self.sources.push(file))
     }
 
+    /// The bytes of a file a generator reads. A text file is registered as a
+    /// source (so that findings can point into an env file); a binary one is
+    /// not, and `fallback` (the kustomization) stands for it.
+    pub fn read_bytes(&mut self, canonical: &Path, fallback: FileId) -> Result<(FileId, Vec<u8>), BuildError> {
+        if !canonical.is_file() {
+            return Err(BuildError::new(format!("{} is not a file", self.display(canonical)), None));
+        }
+        let size = canonical.metadata().map_or(0, |m| m.len());
+        if size > self.max_file_size {
+            return Err(BuildError::new(
+                format!("{} is larger than --max-file-size", self.display(canonical)),
+                None,
+            ));
+        }
+        let bytes = std::fs::read(canonical)
+            .map_err(|e| BuildError::new(format!("cannot read {}: {e}", self.display(canonical)), None))?;
+        self.consumed.insert(canonical.to_path_buf());
+        if std::str::from_utf8(&bytes).is_err() || bytes.contains(&0) {
+            return Ok((fallback, bytes));
+        }
+        let id = self.read(canonical, None)?;
+        Ok((id, bytes))
+    }
+
     /// The YAML documents of a file read by [`Workspace::read`] (a fresh copy:
     /// builds change them).
     pub fn documents(&mut self, id: FileId) -> Result<Vec<Document>, BuildError> {
