@@ -28,6 +28,11 @@ pub struct Object {
     /// A generated ConfigMap or Secret whose name gets a content-hash suffix
     /// at the end of the build.
     pub needs_hash: bool,
+    /// The `namePrefix` values applied to it, innermost kustomization first;
+    /// references between objects of different bases are told apart by them.
+    pub name_prefixes: Vec<String>,
+    /// The `nameSuffix` values applied to it, innermost kustomization first.
+    pub name_suffixes: Vec<String>,
 }
 
 /// A name and namespace an object had.
@@ -44,11 +49,16 @@ impl Object {
             origin,
             previous: Vec::new(),
             needs_hash: false,
+            name_prefixes: Vec::new(),
+            name_suffixes: Vec::new(),
         }
     }
 
     fn text(&self, path: &[&str]) -> &str {
-        self.body.get_path(path).and_then(Node::as_str).unwrap_or("")
+        self.body
+            .get_path(path)
+            .and_then(Node::as_str)
+            .unwrap_or("")
     }
 
     pub fn api_version(&self) -> &str {
@@ -61,13 +71,17 @@ impl Object {
 
     /// The API group (`""` for the core group).
     pub fn group(&self) -> &str {
-        self.api_version().rsplit_once('/').map_or("", |(group, _)| group)
+        self.api_version()
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
     }
 
     /// The API version without the group (`v1`).
     pub fn version(&self) -> &str {
         let api_version = self.api_version();
-        api_version.rsplit_once('/').map_or(api_version, |(_, version)| version)
+        api_version
+            .rsplit_once('/')
+            .map_or(api_version, |(_, version)| version)
     }
 
     pub fn name(&self) -> &str {
