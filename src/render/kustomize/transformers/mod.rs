@@ -31,13 +31,14 @@
 //! [`apply_replica_and_image_fields`] runs 7–8 from a kustomization's root
 //! node. Then, once, on the objects of the top kustomization only: hash
 //! suffixes of generated ConfigMaps and Secrets (recorded with
-//! [`Object::rename`](super::Object::rename)), then `fix_name_references`.
+//! [`Object::rename`](super::Object::rename)), then [`fix_name_references`].
 //! Name references are fixed once, at the end, because kustomize does so:
 //! an overlay's prefix must reach references made inside its bases.
 
 mod fieldspecs;
 mod images;
 mod labels;
+mod namereference;
 mod names;
 mod namespace;
 mod replicas;
@@ -48,6 +49,7 @@ mod test_support;
 pub use fieldspecs::is_cluster_scoped;
 pub use images::apply_images;
 pub use labels::{apply_common_annotations, apply_common_labels, apply_labels};
+pub use namereference::fix_name_references;
 pub use names::{add_name_prefix, add_name_suffix};
 pub use namespace::{NamespaceOptions, RoleBindingSubjects, set_namespace, set_namespace_with};
 pub use replicas::apply_replicas;
