@@ -44,6 +44,8 @@ mod namespace;
 mod replicas;
 
 #[cfg(test)]
+mod differential_tests;
+#[cfg(test)]
 mod test_support;
 
 pub use fieldspecs::is_cluster_scoped;
