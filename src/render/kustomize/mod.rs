@@ -127,6 +127,11 @@ pub struct Object {
     /// A generated ConfigMap or Secret whose name gets a content-hash suffix
     /// at the end of the build.
     pub needs_hash: bool,
+    /// The `namePrefix` values applied to it, innermost kustomization first;
+    /// references between objects of different bases are told apart by them.
+    pub name_prefixes: Vec<String>,
+    /// The `nameSuffix` values applied to it, innermost kustomization first.
+    pub name_suffixes: Vec<String>,
 }
 
 /// A name and namespace an object had.
@@ -143,6 +148,8 @@ impl Object {
             origin,
             previous: Vec::new(),
             needs_hash: false,
+            name_prefixes: Vec::new(),
+            name_suffixes: Vec::new(),
         }
     }
 
