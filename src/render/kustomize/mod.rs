@@ -48,7 +48,10 @@ impl Object {
     }
 
     fn text(&self, path: &[&str]) -> &str {
-        self.body.get_path(path).and_then(Node::as_str).unwrap_or("")
+        self.body
+            .get_path(path)
+            .and_then(Node::as_str)
+            .unwrap_or("")
     }
 
     pub fn api_version(&self) -> &str {
@@ -61,13 +64,17 @@ impl Object {
 
     /// The API group (`""` for the core group).
     pub fn group(&self) -> &str {
-        self.api_version().rsplit_once('/').map_or("", |(group, _)| group)
+        self.api_version()
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
     }
 
     /// The API version without the group (`v1`).
     pub fn version(&self) -> &str {
         let api_version = self.api_version();
-        api_version.rsplit_once('/').map_or(api_version, |(_, version)| version)
+        api_version
+            .rsplit_once('/')
+            .map_or(api_version, |(_, version)| version)
     }
 
     pub fn name(&self) -> &str {
