@@ -23,6 +23,8 @@
 //!   changes nothing;
 //! - a null the base wrote as `key:` (no text) is dropped, `key: null` is kept.
 
+#[cfg(test)]
+mod differential;
 mod json_patch;
 mod schema;
 #[cfg(test)]
