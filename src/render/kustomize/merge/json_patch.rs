@@ -8,6 +8,7 @@
 use compact_str::CompactString;
 
 use super::BuildError;
+use crate::source::Span;
 use crate::source::yaml::{Key, Node, Value};
 
 /// Applies a JSON 6902 patch (`operations`, the list of operations) to
@@ -65,7 +66,7 @@ impl<'a> Operation<'a> {
     }
 
     /// Where the key of a field this operation creates is written.
-    fn key_span(&self) -> crate::source::Span {
+    fn key_span(&self) -> Span {
         self.node
             .get("path")
             .map_or(self.node.span, |path| path.span)
@@ -284,12 +285,7 @@ fn take(parent: &mut Node, key: &str) -> Result<Node, String> {
     }
 }
 
-fn insert(
-    parent: &mut Node,
-    key: &str,
-    value: Node,
-    key_span: crate::source::Span,
-) -> Result<(), String> {
+fn insert(parent: &mut Node, key: &str, value: Node, key_span: Span) -> Result<(), String> {
     match &mut parent.value {
         Value::Map(_) => {
             set_key(parent, key, value, key_span);
@@ -314,7 +310,7 @@ fn insert(
 }
 
 /// Sets a field of a mapping to a value from the patch.
-fn set_key(map: &mut Node, key: &str, value: Node, key_span: crate::source::Span) {
+fn set_key(map: &mut Node, key: &str, value: Node, key_span: Span) {
     match map.entry_mut(key) {
         Some(entry) => {
             entry.key.span = key_span;

@@ -694,3 +694,31 @@ fn json6902_edge_cases_follow_json_patch_v4() {
     assert_eq!(plain(at(&target, &["metadata", "labels"])), "web");
     assert!(at(spec, &["strategy"]).is_null());
 }
+
+#[test]
+fn replace_on_an_item_of_a_merged_list_changes_nothing() {
+    // kyaml merges the replacement, then puts the base's item back over it.
+    let patch = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        $patch: replace
+        image: other
+        securityContext:
+          privileged: true
+";
+    let target = merged(DEPLOYMENT, patch);
+    assert_eq!(
+        plain(at(&target, &["spec", "template", "spec", "containers"])),
+        plain(at(
+            &parse(BASE, DEPLOYMENT),
+            &["spec", "template", "spec", "containers"]
+        ))
+    );
+}
