@@ -23,6 +23,10 @@ except ImportError:
 NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
+# A plain `=` is a "value" token to YAML 1.1 readers; it is text to Kubernetes.
+yaml.SafeLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
+
 def documents(text):
     docs = []
     for doc in yaml.safe_load_all(text):

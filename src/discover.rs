@@ -442,7 +442,10 @@ fn walk(
             }
             continue;
         }
-        if KUSTOMIZATION_FILES.iter().any(|name| entry.file_name() == *name) {
+        if KUSTOMIZATION_FILES
+            .iter()
+            .any(|name| entry.file_name() == *name)
+        {
             if let Some(dir) = entry.path().parent() {
                 discovery.kustomizations.push(dir.to_path_buf());
             }

@@ -164,14 +164,26 @@ pub struct Loaded {
 /// what the rules check.
 pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     let mut discover_options = options.discover.clone();
-    discover_options.exclude.extend(options.config.exclude.iter().cloned());
+    discover_options
+        .exclude
+        .extend(options.config.exclude.iter().cloned());
     let discovery = discover::discover(&options.paths, &discover_options)?;
     let mut sources = SourceMap::default();
-    let built = render::kustomize::build_roots(&discovery.kustomizations, &mut sources, &options.load);
+    let built = render::kustomize::build_roots(
+        &discovery.kustomizations,
+        &options.paths,
+        &mut sources,
+        &options.load,
+    );
     let loose: Vec<discover::Candidate> = discovery
         .files
         .iter()
-        .filter(|c| built.consumed.is_empty() || c.path.canonicalize().is_ok_and(|p| !built.consumed.contains(&p)))
+        .filter(|c| {
+            built.consumed.is_empty()
+                || c.path
+                    .canonicalize()
+                    .is_ok_and(|p| !built.consumed.contains(&p))
+        })
         .cloned()
         .collect();
     let loaded = load::load_files(&loose, &options.load, &mut sources);
@@ -192,10 +204,14 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
 /// alone (as `kubectl kustomize PATH` would); anything else is read as a scan
 /// reads it.
 pub fn render(path: &std::path::Path, options: &ScanOptions) -> Result<Loaded, Error> {
-    if path.is_dir() && render::kustomize::FILE_NAMES.iter().any(|name| path.join(name).is_file()) {
+    if path.is_dir()
+        && render::kustomize::FILE_NAMES
+            .iter()
+            .any(|name| path.join(name).is_file())
+    {
         let mut sources = SourceMap::default();
         let mut built = render::kustomize::Built::default();
-        render::kustomize::build_one(path, &mut sources, &options.load, &mut built);
+        render::kustomize::build_one(path, &[], &mut sources, &options.load, &mut built);
         return Ok(Loaded {
             sources,
             resources: built.resources,
@@ -224,7 +240,11 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     let mut start = 0;
     while start < resources.len() {
         let variant = &resources[start].variant;
-        let end = start + resources[start..].iter().take_while(|r| &r.variant == variant).count();
+        let end = start
+            + resources[start..]
+                .iter()
+                .take_while(|r| &r.variant == variant)
+                .count();
         let world = &resources[start..end];
         let repo = Repo::new(world);
         let found: Vec<Finding> = world

@@ -314,9 +314,19 @@ fn render(paths: Vec<PathBuf>) -> Result<ExitCode, String> {
             .position
             .map(|p| format!(":{}:{}", p.line, p.column))
             .unwrap_or_default();
-        eprintln!("{}{at}: {}[{}] {}", diagnostic.path, diagnostic.level.as_str(), diagnostic.code.as_str(), diagnostic.message);
+        eprintln!(
+            "{}{at}: {}[{}] {}",
+            diagnostic.path,
+            diagnostic.level.as_str(),
+            diagnostic.code.as_str(),
+            diagnostic.message
+        );
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn list_rules(format: ListFormat) -> Result<(), String> {

@@ -86,7 +86,12 @@ pub fn render(scan: &Scan, options: &TextOptions) -> String {
             finding.severity,
         );
         if !finding.variants.is_empty() {
-            let _ = writeln!(out, "{} {}", paint.dim("   = in"), finding.variants.join(", "));
+            let _ = writeln!(
+                out,
+                "{} {}",
+                paint.dim("   = in"),
+                finding.variants.join(", ")
+            );
         }
         for related in &finding.related {
             let file = scan.sources.get(related.span.file);

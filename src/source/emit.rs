@@ -116,10 +116,19 @@ fn is_plain_safe(text: &str) -> bool {
         || text.contains(" #")
         || text.ends_with(':')
         || text.chars().any(|c| c.is_control() || c == '\u{feff}')
+        || looks_like_timestamp(text)
     {
         return false;
     }
     matches!(resolve_plain(text), Value::Str(_))
+}
+
+/// Dates and times (`2001-12-14`, `2019-03-20T17:54:53Z`) are text to
+/// Kubernetes but timestamps to YAML 1.1 readers; quote them, as kustomize
+/// does.
+fn looks_like_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5].is_ascii_digit()
 }
 
 #[cfg(test)]
@@ -168,5 +177,11 @@ mod tests {
         );
         round_trip("- [a, [b, c]]\n- {x: {y: z}}\n- - nested\n");
         round_trip("weird: \"tab\\there\"\nunicode: caf\u{e9}\n");
+        round_trip("when: 2019-03-20T17:54:53Z\nday: '2001-12-14'\n");
+        let node = load(FileId(0), "t.yaml", "a: 2001-12-14\n", Limits::default())
+            .documents
+            .remove(0)
+            .root;
+        assert!(to_yaml(&node).contains("a: \"2001-12-14\""));
     }
 }

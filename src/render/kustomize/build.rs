@@ -15,16 +15,25 @@ use super::generators::{self, GeneratorKind};
 use super::kustomization::{Kustomization, is_remote};
 use super::merge::{self, MergeOutcome};
 use super::select::{Target, effective_namespace};
-use super::{BuildError, Object};
+use super::transformers;
+use super::{BuildError, Object, configurations};
+
+mod configs;
 
 /// Builds kustomizations, reporting what it skipped on purpose.
 pub struct Builder<'w, 'a> {
     pub workspace: &'w mut Workspace<'a>,
     /// Kustomizations being built, to detect cycles.
     stack: Vec<PathBuf>,
+    /// Every kustomization directory a build reached (canonical).
+    pub visited: Vec<PathBuf>,
     /// Problems that do not stop the build (remote resources not fetched,
     /// plugins not run).
     pub diagnostics: Vec<Diagnostic>,
+    /// The legacy `vars` of every kustomization built so far.
+    vars: Vec<super::vars::Var>,
+    /// The `configurations` documents of every kustomization built so far.
+    configurations: Vec<Node>,
 }
 
 impl<'w, 'a> Builder<'w, 'a> {
@@ -32,7 +41,10 @@ impl<'w, 'a> Builder<'w, 'a> {
         Builder {
             workspace,
             stack: Vec::new(),
+            visited: Vec::new(),
             diagnostics: Vec::new(),
+            vars: Vec::new(),
+            configurations: Vec::new(),
         }
     }
 
@@ -50,12 +62,29 @@ impl<'w, 'a> Builder<'w, 'a> {
     }
 
     /// The steps kustomize runs once, after the whole tree is accumulated.
-    fn finish(&mut self, mut objects: Vec<Object>, top: &Kustomization) -> Result<Vec<Object>, BuildError> {
+    fn finish(
+        &mut self,
+        mut objects: Vec<Object>,
+        top: &Kustomization,
+    ) -> Result<Vec<Object>, BuildError> {
         for object in &mut objects {
             generators::add_hash_suffix(object)?;
         }
-        super::transformers::fix_name_references(&mut objects);
+        let extra = configurations::extra_field_specs(&self.configurations)?;
+        transformers::fix_name_references_with(&mut objects, &extra.name_reference)?;
+        super::vars::resolve(&self.vars, &mut objects, &extra.var_reference)?;
         objects.retain(|o| !is_local_configuration(o));
+        for object in &mut objects {
+            // kustomize rewrites every object's annotations when it strips its
+            // own, and an empty or null `metadata.annotations` goes away.
+            if let Some(metadata) = object.body.get_mut("metadata")
+                && metadata
+                    .get("annotations")
+                    .is_some_and(|a| a.is_null() || a.as_map().is_some_and(<[_]>::is_empty))
+            {
+                metadata.remove("annotations");
+            }
+        }
         sort(&mut objects, top)?;
         Ok(objects)
     }
@@ -78,25 +107,37 @@ impl<'w, 'a> Builder<'w, 'a> {
         match (component, k.is_component) {
             (true, false) => {
                 return Err(BuildError::new(
-                    format!("{} is listed as a component but is not `kind: Component`", self.workspace.display(&k.dir)),
+                    format!(
+                        "{} is listed as a component but is not `kind: Component`",
+                        self.workspace.display(&k.dir)
+                    ),
                     at,
                 ));
             }
-            (false, true) => {
+            // A component builds alone at the top, as kustomize allows.
+            (false, true) if at.is_some() => {
                 return Err(BuildError::new(
-                    format!("{} is a Component: list it under `components`", self.workspace.display(&k.dir)),
+                    format!(
+                        "{} is a Component: list it under `components`",
+                        self.workspace.display(&k.dir)
+                    ),
                     at,
                 ));
             }
             _ => {}
         }
+        self.visited.push(k.dir.clone());
         self.stack.push(k.dir.clone());
         let result = self.accumulate_steps(&k, input);
         self.stack.pop();
         result
     }
 
-    fn accumulate_steps(&mut self, k: &Kustomization, input: Vec<Object>) -> Result<Vec<Object>, BuildError> {
+    fn accumulate_steps(
+        &mut self,
+        k: &Kustomization,
+        input: Vec<Object>,
+    ) -> Result<Vec<Object>, BuildError> {
         let mut objects = input;
         let mut paths = k.strings("resources")?;
         paths.extend(k.strings("bases")?);
@@ -104,10 +145,15 @@ impl<'w, 'a> Builder<'w, 'a> {
             self.add_resource(k, &path, span, &mut objects)?;
         }
         self.report_unsupported(k);
+        self.load_configurations(k)?;
         self.generate(k, &mut objects)?;
         for (path, span) in k.strings("components")? {
             if is_remote(&path) {
-                self.warn(span, DiagnosticCode::RemoteNotFetched, format!("remote component {path:?} not fetched"));
+                self.warn(
+                    span,
+                    DiagnosticCode::RemoteNotFetched,
+                    format!("remote component {path:?} not fetched"),
+                );
                 continue;
             }
             let dir = k.dir.join(&path);
@@ -115,11 +161,55 @@ impl<'w, 'a> Builder<'w, 'a> {
         }
         self.strategic_merge_patches(k, &mut objects)?;
         self.patches(k, &mut objects)?;
-        super::transformers::run(k, &mut objects)?;
+        let extra = configurations::extra_field_specs(&self.configurations)?;
+        transformers::apply_name_and_label_fields_with(&mut objects, &k.root, &extra)?;
         self.json6902_patches(k, &mut objects)?;
-        super::transformers::run_late(k, &mut objects)?;
-        super::replacements::run(k, &mut objects)?;
+        transformers::apply_replica_and_image_fields(&mut objects, &k.root)?;
+        self.replacements(k, &mut objects)?;
+        self.configured_transformers(k, &mut objects)?;
+        let vars = super::vars::parse(k)?;
+        super::vars::bind(&vars, &mut objects)?;
+        for var in vars {
+            if self.vars.iter().any(|v| v.name == var.name) {
+                return Err(BuildError::new(
+                    format!("var {:?} already encountered", var.name),
+                    Some(var.span),
+                ));
+            }
+            self.vars.push(var);
+        }
         Ok(objects)
+    }
+
+    /// `configurations`: files extending the built-in transformers' fields.
+    fn load_configurations(&mut self, k: &Kustomization) -> Result<(), BuildError> {
+        for (path, span) in k.strings("configurations")? {
+            for document in self.file_documents(k, &path, span)? {
+                if document.root.is_null() {
+                    continue;
+                }
+                let Some(entries) = document.root.as_map() else {
+                    return Err(BuildError::new(
+                        format!("{path:?} is not a mapping"),
+                        Some(document.root.span),
+                    ));
+                };
+                let ignored: Vec<(String, Span)> = entries
+                    .iter()
+                    .filter(|e| !configurations::APPLIED.contains(&e.key.text.as_str()))
+                    .map(|e| (e.key.text.to_string(), e.key.span))
+                    .collect();
+                for (section, at) in ignored {
+                    self.warn(
+                        at,
+                        DiagnosticCode::KustomizeUnsupported,
+                        format!("configurations: the `{section}` section is not applied by Vigie; the build may differ from kustomize's"),
+                    );
+                }
+                self.configurations.push(document.root);
+            }
+        }
+        Ok(())
     }
 
     /// `configMapGenerator` and `secretGenerator`: new objects, or merged into
@@ -127,9 +217,14 @@ impl<'w, 'a> Builder<'w, 'a> {
     fn generate(&mut self, k: &Kustomization, objects: &mut Vec<Object>) -> Result<(), BuildError> {
         let options = k.get("generatorOptions");
         for kind in [GeneratorKind::ConfigMap, GeneratorKind::Secret] {
-            let Some(list) = k.get(kind.field()) else { continue };
+            let Some(list) = k.get(kind.field()) else {
+                continue;
+            };
             let Some(items) = list.as_seq() else {
-                return Err(BuildError::new(format!("{} must be a list", kind.field()), Some(list.span)));
+                return Err(BuildError::new(
+                    format!("{} must be a list", kind.field()),
+                    Some(list.span),
+                ));
             };
             for entry in items {
                 let workspace = &mut *self.workspace;
@@ -137,7 +232,10 @@ impl<'w, 'a> Builder<'w, 'a> {
                 let fallback = k.file;
                 let mut read = |path: &str| -> Result<(FileId, Vec<u8>), BuildError> {
                     if is_remote(path) {
-                        return Err(BuildError::new(format!("remote file {path:?} is not fetched"), None));
+                        return Err(BuildError::new(
+                            format!("remote file {path:?} is not fetched"),
+                            None,
+                        ));
                     }
                     let canonical = workspace.resolve(&dir.join(path), None)?;
                     if !canonical.starts_with(&dir) {
@@ -165,13 +263,16 @@ impl<'w, 'a> Builder<'w, 'a> {
     fn report_unsupported(&mut self, k: &Kustomization) {
         for (field, what) in [
             ("generators", "generator plugins are not run"),
-            ("transformers", "transformer plugins are not run"),
             ("validators", "validator plugins are not run"),
-            ("helmCharts", "Helm charts are not inflated by this version of Vigie"),
-            ("helmChartInflationGenerator", "Helm charts are not inflated by this version of Vigie"),
-            ("configurations", "custom transformer configurations are not applied"),
+            (
+                "helmCharts",
+                "Helm charts are not inflated by this version of Vigie",
+            ),
+            (
+                "helmChartInflationGenerator",
+                "Helm charts are not inflated by this version of Vigie",
+            ),
             ("openapi", "custom OpenAPI schemas are not read"),
-            ("vars", "vars are not substituted by this version of Vigie"),
         ] {
             if let Some(span) = k.field_span(field) {
                 let code = if field.starts_with("helm") {
@@ -179,14 +280,24 @@ impl<'w, 'a> Builder<'w, 'a> {
                 } else {
                     DiagnosticCode::KustomizeUnsupported
                 };
-                self.warn(span, code, format!("`{field}`: {what}; the build may differ from kustomize's"));
+                self.warn(
+                    span,
+                    code,
+                    format!("`{field}`: {what}; the build may differ from kustomize's"),
+                );
             }
         }
     }
 
     /// A `resources` (or `bases`) entry: a file of manifests, or a directory
     /// with its own kustomization.
-    fn add_resource(&mut self, k: &Kustomization, path: &str, span: Span, objects: &mut Vec<Object>) -> Result<(), BuildError> {
+    fn add_resource(
+        &mut self,
+        k: &Kustomization,
+        path: &str,
+        span: Span,
+        objects: &mut Vec<Object>,
+    ) -> Result<(), BuildError> {
         if is_remote(path) {
             self.warn(
                 span,
@@ -230,7 +341,11 @@ impl<'w, 'a> Builder<'w, 'a> {
 
     /// Reads a patch: a file (inside the kustomization's directory) or an
     /// inline string of the kustomization.
-    fn patch_documents(&mut self, k: &Kustomization, entry: &Node) -> Result<Vec<Document>, BuildError> {
+    fn patch_documents(
+        &mut self,
+        k: &Kustomization,
+        entry: &Node,
+    ) -> Result<Vec<Document>, BuildError> {
         match (entry.get("path"), entry.get("patch")) {
             (Some(path), None) => {
                 let text = path
@@ -239,12 +354,23 @@ impl<'w, 'a> Builder<'w, 'a> {
                 self.file_documents(k, text, path.span)
             }
             (None, Some(inline)) => self.inline_documents(k, inline),
-            (Some(_), Some(_)) => Err(BuildError::new("a patch has either `path` or `patch`, not both", Some(entry.span))),
-            (None, None) => Err(BuildError::new("a patch needs `path` or `patch`", Some(entry.span))),
+            (Some(_), Some(_)) => Err(BuildError::new(
+                "a patch has either `path` or `patch`, not both",
+                Some(entry.span),
+            )),
+            (None, None) => Err(BuildError::new(
+                "a patch needs `path` or `patch`",
+                Some(entry.span),
+            )),
         }
     }
 
-    fn file_documents(&mut self, k: &Kustomization, path: &str, span: Span) -> Result<Vec<Document>, BuildError> {
+    fn file_documents(
+        &mut self,
+        k: &Kustomization,
+        path: &str,
+        span: Span,
+    ) -> Result<Vec<Document>, BuildError> {
         let canonical = self.workspace.resolve(&k.dir.join(path), Some(span))?;
         if !canonical.starts_with(&k.dir) {
             return Err(BuildError::new(
@@ -259,14 +385,29 @@ impl<'w, 'a> Builder<'w, 'a> {
     /// Parses an inline patch. When it is a block scalar whose lines stand in
     /// the kustomization file, its nodes get their real positions there;
     /// otherwise they point at the `patch:` value.
-    fn inline_documents(&mut self, k: &Kustomization, node: &Node) -> Result<Vec<Document>, BuildError> {
+    fn inline_documents(
+        &mut self,
+        k: &Kustomization,
+        node: &Node,
+    ) -> Result<Vec<Document>, BuildError> {
         let text = node
             .as_str()
             .ok_or_else(|| BuildError::new("an inline patch is a string", Some(node.span)))?;
         let display = self.workspace.sources.get(k.file).display.clone();
-        let loaded = yaml::load(k.file, &display, text, yaml::Limits::default());
-        if let Some(problem) = loaded.diagnostics.iter().find(|d| d.level == DiagnosticLevel::Error) {
-            return Err(BuildError::new(format!("invalid inline patch: {}", problem.message), Some(node.span)));
+        let limits = yaml::Limits {
+            typing: yaml::Typing::Kustomize,
+            ..yaml::Limits::default()
+        };
+        let loaded = yaml::load(k.file, &display, text, limits);
+        if let Some(problem) = loaded
+            .diagnostics
+            .iter()
+            .find(|d| d.level == DiagnosticLevel::Error)
+        {
+            return Err(BuildError::new(
+                format!("invalid inline patch: {}", problem.message),
+                Some(node.span),
+            ));
         }
         let placement = placement(self.workspace.sources.get(k.file), node.span, text);
         let mut documents = loaded.documents;
@@ -278,13 +419,20 @@ impl<'w, 'a> Builder<'w, 'a> {
 
     /// `patchesStrategicMerge`: paths or inline patches, matched to objects by
     /// their id.
-    fn strategic_merge_patches(&mut self, k: &Kustomization, objects: &mut Vec<Object>) -> Result<(), BuildError> {
+    fn strategic_merge_patches(
+        &mut self,
+        k: &Kustomization,
+        objects: &mut Vec<Object>,
+    ) -> Result<(), BuildError> {
         let Some(list) = k.get("patchesStrategicMerge") else {
             return Ok(());
         };
         for item in list.items() {
             let Some(text) = item.as_str() else {
-                return Err(BuildError::new("patchesStrategicMerge lists paths or patches", Some(item.span)));
+                return Err(BuildError::new(
+                    "patchesStrategicMerge lists paths or patches",
+                    Some(item.span),
+                ));
             };
             // A string that parses as an object is an inline patch; else a path.
             let inline = !text.contains('\n') && k.dir.join(text).is_file();
@@ -307,12 +455,25 @@ impl<'w, 'a> Builder<'w, 'a> {
         };
         for entry in list.items() {
             if entry.as_map().is_none() {
-                return Err(BuildError::new("a patch is a mapping with path or patch", Some(entry.span)));
+                return Err(BuildError::new(
+                    "a patch is a mapping with path or patch",
+                    Some(entry.span),
+                ));
             }
             let documents = self.patch_documents(k, entry)?;
-            let target = entry.get("target").filter(|t| !t.is_null()).map(Target::parse).transpose()?;
-            let allow_name_change = entry.get_path(&["options", "allowNameChange"]).and_then(Node::as_bool) == Some(true);
-            let allow_kind_change = entry.get_path(&["options", "allowKindChange"]).and_then(Node::as_bool) == Some(true);
+            let target = entry
+                .get("target")
+                .filter(|t| !t.is_null())
+                .map(Target::parse)
+                .transpose()?;
+            let allow_name_change = entry
+                .get_path(&["options", "allowNameChange"])
+                .and_then(Node::as_bool)
+                == Some(true);
+            let allow_kind_change = entry
+                .get_path(&["options", "allowKindChange"])
+                .and_then(Node::as_bool)
+                == Some(true);
             let allow = Allow {
                 name: allow_name_change,
                 kind: allow_kind_change,
@@ -320,9 +481,15 @@ impl<'w, 'a> Builder<'w, 'a> {
             match patch_kind(&documents) {
                 PatchKind::Json6902(operations) => {
                     let Some(target) = target else {
-                        return Err(BuildError::new("a JSON 6902 patch needs a `target`", Some(entry.span)));
+                        return Err(BuildError::new(
+                            "a JSON 6902 patch needs a `target`",
+                            Some(entry.span),
+                        ));
                     };
-                    for object in objects.iter_mut().filter(|o| target.matches(o, cluster_scoped(o))) {
+                    for object in objects
+                        .iter_mut()
+                        .filter(|o| target.matches(o, cluster_scoped(o)))
+                    {
                         merge::json6902(&mut object.body, operations)?;
                     }
                 }
@@ -334,14 +501,17 @@ impl<'w, 'a> Builder<'w, 'a> {
                                 Some(entry.span),
                             ));
                         }
-                        let Some(patch) = documents.first() else { continue };
+                        let Some(patch) = documents.first() else {
+                            continue;
+                        };
                         let mut index = 0;
                         while index < objects.len() {
-                            if target.matches(&objects[index], cluster_scoped(&objects[index])) {
-                                if apply_strategic_merge(&mut objects[index], &patch.root, allow)? == MergeOutcome::Deleted {
-                                    objects.remove(index);
-                                    continue;
-                                }
+                            if target.matches(&objects[index], cluster_scoped(&objects[index]))
+                                && apply_strategic_merge(&mut objects[index], &patch.root, allow)?
+                                    == MergeOutcome::Deleted
+                            {
+                                objects.remove(index);
+                                continue;
                             }
                             index += 1;
                         }
@@ -358,21 +528,67 @@ impl<'w, 'a> Builder<'w, 'a> {
         Ok(())
     }
 
+    /// `replacements`: inline, or read from a file (one replacement or a list
+    /// of them) in the kustomization's directory.
+    fn replacements(
+        &mut self,
+        k: &Kustomization,
+        objects: &mut [Object],
+    ) -> Result<(), BuildError> {
+        let Some(list) = k.get("replacements") else {
+            return Ok(());
+        };
+        let mut all = Vec::new();
+        for item in list.items() {
+            let Some(path) = item.get("path") else {
+                all.push(item.clone());
+                continue;
+            };
+            let text = path.as_str().ok_or_else(|| {
+                BuildError::new("a replacement path is a string", Some(path.span))
+            })?;
+            for document in self.file_documents(k, text, path.span)? {
+                match document.root.value {
+                    Value::Seq(items) => all.extend(items),
+                    Value::Map(_) => all.push(document.root),
+                    Value::Null => {}
+                    _ => {
+                        return Err(BuildError::new(
+                            format!("{text:?} holds neither a replacement nor a list of them"),
+                            Some(document.root.span),
+                        ));
+                    }
+                }
+            }
+        }
+        super::replacements::run(&all, objects)
+    }
+
     /// Legacy `patchesJson6902`: a target and a path (or inline patch).
-    fn json6902_patches(&mut self, k: &Kustomization, objects: &mut [Object]) -> Result<(), BuildError> {
+    fn json6902_patches(
+        &mut self,
+        k: &Kustomization,
+        objects: &mut [Object],
+    ) -> Result<(), BuildError> {
         let Some(list) = k.get("patchesJson6902") else {
             return Ok(());
         };
         for entry in list.items() {
-            let target_node = entry
-                .get("target")
-                .ok_or_else(|| BuildError::new("patchesJson6902 entries need a target", Some(entry.span)))?;
+            let target_node = entry.get("target").ok_or_else(|| {
+                BuildError::new("patchesJson6902 entries need a target", Some(entry.span))
+            })?;
             let target = Target::parse(target_node)?;
             let documents = self.patch_documents(k, entry)?;
             let PatchKind::Json6902(operations) = patch_kind(&documents) else {
-                return Err(BuildError::new("patchesJson6902 expects a list of operations", Some(entry.span)));
+                return Err(BuildError::new(
+                    "patchesJson6902 expects a list of operations",
+                    Some(entry.span),
+                ));
             };
-            for object in objects.iter_mut().filter(|o| target.matches(o, cluster_scoped(o))) {
+            for object in objects
+                .iter_mut()
+                .filter(|o| target.matches(o, cluster_scoped(o)))
+            {
                 merge::json6902(&mut object.body, operations)?;
             }
         }
@@ -413,28 +629,54 @@ fn same_id(a: &Object, b: &Object) -> bool {
     a.group() == b.group()
         && a.kind() == b.kind()
         && a.name() == b.name()
-        && effective_namespace(a.namespace(), cluster_scoped(a)) == effective_namespace(b.namespace(), cluster_scoped(b))
+        && effective_namespace(a.namespace(), cluster_scoped(a))
+            == effective_namespace(b.namespace(), cluster_scoped(b))
 }
 
 /// Applies a strategic merge patch, keeping the object's identity unless the
 /// options allow it to change.
-fn apply_strategic_merge(object: &mut Object, patch: &Node, allow: Allow) -> Result<MergeOutcome, BuildError> {
+fn apply_strategic_merge(
+    object: &mut Object,
+    patch: &Node,
+    allow: Allow,
+) -> Result<MergeOutcome, BuildError> {
     let group = object.group().to_string();
     let kind = object.kind().to_string();
     let name = object.body.get_path(&["metadata", "name"]).cloned();
+    let namespace = object.body.get_path(&["metadata", "namespace"]).cloned();
     let kind_node = object.body.get("kind").cloned();
     let api_version = object.body.get("apiVersion").cloned();
-    let outcome = merge::strategic_merge(&mut object.body, patch, &group, &kind)?;
+    // Like kustomize, the patch takes the target's apiVersion: a patch selected
+    // by a target may name another version.
+    let mut patch = patch.clone();
+    if let (Some(version), Some(entry)) = (&api_version, patch.entry_mut("apiVersion")) {
+        entry.value.value = version.value.clone();
+    }
+    let outcome = merge::strategic_merge(&mut object.body, &patch, &group, &kind)?;
     if !allow.name {
-        if let (Some(name), Some(metadata)) = (name, object.body.get_mut("metadata"))
-            && let Some(entry) = metadata.entry_mut("name")
-        {
-            entry.value = name;
+        for (field, value) in [("name", name.clone()), ("namespace", namespace)] {
+            let Some(metadata) = object.body.get_mut("metadata") else {
+                break;
+            };
+            match value {
+                Some(value) => {
+                    if let Some(entry) = metadata.entry_mut(field) {
+                        entry.value = value;
+                    }
+                }
+                None => {
+                    metadata.remove(field);
+                }
+            }
         }
     } else if object.name() != object.previous.last().map_or("", |p| p.name.as_str()) {
         // A patch that renames records the old name for references.
         let previous = super::ObjectName {
-            name: name.as_ref().and_then(Node::as_str).unwrap_or_default().to_string(),
+            name: name
+                .as_ref()
+                .and_then(Node::as_str)
+                .unwrap_or_default()
+                .to_string(),
             namespace: object.namespace().map(str::to_string),
         };
         object.previous.push(previous);
@@ -451,9 +693,17 @@ fn apply_strategic_merge(object: &mut Object, patch: &Node, allow: Allow) -> Res
 
 /// Applies a patch to the one object with the patch's id (current or
 /// previous name), as kustomize does for patches without a target.
-fn apply_strategic_merge_by_id(objects: &mut Vec<Object>, patch: &Node, at: Span) -> Result<(), BuildError> {
+fn apply_strategic_merge_by_id(
+    objects: &mut Vec<Object>,
+    patch: &Node,
+    at: Span,
+) -> Result<(), BuildError> {
     let text = |path: &[&str]| patch.get_path(path).and_then(Node::as_str).unwrap_or("");
-    let (api_version, kind, name) = (text(&["apiVersion"]), text(&["kind"]), text(&["metadata", "name"]));
+    let (api_version, kind, name) = (
+        text(&["apiVersion"]),
+        text(&["kind"]),
+        text(&["metadata", "name"]),
+    );
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
     let namespace = Some(text(&["metadata", "namespace"])).filter(|n| !n.is_empty());
     let scoped = is_cluster_scoped_kind(group, kind);
@@ -466,7 +716,10 @@ fn apply_strategic_merge_by_id(objects: &mut Vec<Object>, patch: &Node, at: Span
                 && o.kind() == kind
                 && std::iter::once(o.current_name())
                     .chain(o.previous.iter().cloned())
-                    .any(|n| n.name == name && effective_namespace(n.namespace.as_deref(), scoped) == wanted)
+                    .any(|n| {
+                        n.name == name
+                            && effective_namespace(n.namespace.as_deref(), scoped) == wanted
+                    })
         })
         .map(|(i, _)| i)
         .collect();
@@ -485,7 +738,8 @@ fn apply_strategic_merge_by_id(objects: &mut Vec<Object>, patch: &Node, at: Span
             ));
         }
     };
-    if apply_strategic_merge(&mut objects[index], patch, Allow::default())? == MergeOutcome::Deleted {
+    if apply_strategic_merge(&mut objects[index], patch, Allow::default())? == MergeOutcome::Deleted
+    {
         objects.remove(index);
     }
     Ok(())
@@ -507,11 +761,18 @@ fn objects_of_file(documents: Vec<Document>, file: FileId) -> Result<Vec<Object>
             continue;
         }
         let index = document.index;
-        let is_list = matches!(document.root.get("items").map(|n| &n.value), Some(Value::Seq(_)));
+        let is_list = matches!(
+            document.root.get("items").map(|n| &n.value),
+            Some(Value::Seq(_))
+        );
         if is_list {
-            let Value::Map(entries) = document.root.value else { continue };
+            let Value::Map(entries) = document.root.value else {
+                continue;
+            };
             for entry in entries.into_iter().filter(|e| e.key.text == "items") {
-                let Value::Seq(items) = entry.value.value else { continue };
+                let Value::Seq(items) = entry.value.value else {
+                    continue;
+                };
                 for (item_index, item) in items.into_iter().enumerate() {
                     objects.push(Object::new(
                         item,
@@ -525,7 +786,11 @@ fn objects_of_file(documents: Vec<Document>, file: FileId) -> Result<Vec<Object>
             }
             continue;
         }
-        let has_type = document.root.get("apiVersion").and_then(Node::as_str).is_some()
+        let has_type = document
+            .root
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .is_some()
             && document.root.get("kind").and_then(Node::as_str).is_some();
         if !has_type {
             return Err(BuildError::new(
@@ -549,7 +814,11 @@ fn objects_of_file(documents: Vec<Document>, file: FileId) -> Result<Vec<Object>
 fn is_local_configuration(object: &Object) -> bool {
     object
         .body
-        .get_path(&["metadata", "annotations", "config.kubernetes.io/local-config"])
+        .get_path(&[
+            "metadata",
+            "annotations",
+            "config.kubernetes.io/local-config",
+        ])
         .and_then(Node::as_str)
         == Some("true")
 }
@@ -582,9 +851,15 @@ fn sort(objects: &mut [Object], top: &Kustomization) -> Result<(), BuildError> {
         "CronJob",
         "PodDisruptionBudget",
     ];
-    const LAST: &[&str] = &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+    const LAST: &[&str] = &[
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+    ];
     let options = top.get("sortOptions");
-    let order = options.and_then(|o| o.get("order")).and_then(Node::as_str).unwrap_or("legacy");
+    let order = options
+        .and_then(|o| o.get("order"))
+        .and_then(Node::as_str)
+        .unwrap_or("legacy");
     if order == "fifo" {
         return Ok(());
     }
@@ -597,9 +872,16 @@ fn sort(objects: &mut [Object], top: &Kustomization) -> Result<(), BuildError> {
     let custom = |field: &str| -> Option<Vec<String>> {
         options?
             .get_path(&["legacySortOptions", field])
-            .map(|list| list.items().iter().filter_map(Node::as_str).map(str::to_string).collect())
+            .map(|list| {
+                list.items()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
     };
-    let first = custom("orderFirst").unwrap_or_else(|| FIRST.iter().map(|s| s.to_string()).collect());
+    let first =
+        custom("orderFirst").unwrap_or_else(|| FIRST.iter().map(|s| s.to_string()).collect());
     let last = custom("orderLast").unwrap_or_else(|| LAST.iter().map(|s| s.to_string()).collect());
     let rank = |kind: &str| -> i64 {
         if let Some(i) = first.iter().position(|k| k == kind) {
@@ -611,8 +893,19 @@ fn sort(objects: &mut [Object], top: &Kustomization) -> Result<(), BuildError> {
         }
     };
     let gvk = |o: &Object| {
-        let or = |s: &str, empty: &str| if s.is_empty() { empty.to_string() } else { s.to_string() };
-        format!("{}_{}_{}", or(o.group(), "~G"), or(o.version(), "~V"), or(o.kind(), "~K"))
+        let or = |s: &str, empty: &str| {
+            if s.is_empty() {
+                empty.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        format!(
+            "{}_{}_{}",
+            or(o.group(), "~G"),
+            or(o.version(), "~V"),
+            or(o.kind(), "~K")
+        )
     };
     objects.sort_by(|a, b| {
         let (ga, gb) = (gvk(a), gvk(b));
@@ -621,7 +914,10 @@ fn sort(objects: &mut [Object], top: &Kustomization) -> Result<(), BuildError> {
             if ra != rb {
                 return ra.cmp(&rb);
             }
-            if a.kind() == "Namespace" && b.kind() == "Namespace" && (a.group().is_empty() || b.group().is_empty()) {
+            if a.kind() == "Namespace"
+                && b.kind() == "Namespace"
+                && (a.group().is_empty() || b.group().is_empty())
+            {
                 return gb.cmp(&ga);
             }
             return ga.cmp(&gb);
@@ -649,12 +945,12 @@ fn placement(file: &crate::source::SourceFile, span: Span, text: &str) -> Placem
     let first = lines.iter().find(|l| !l.trim().is_empty())?;
     let first_index = lines.iter().position(|l| !l.trim().is_empty())? as u32;
     let candidate = file.line(first_line + first_index)?;
-    let indent = candidate.find(first.trim_start()).filter(|i| candidate[..*i].trim().is_empty())? as u32;
+    let indent = candidate
+        .find(first.trim_start())
+        .filter(|i| candidate[..*i].trim().is_empty())? as u32;
     let indent = indent - (first.len() - first.trim_start().len()) as u32;
     for (i, line) in lines.iter().enumerate() {
-        let Some(actual) = file.line(first_line + i as u32) else {
-            return None;
-        };
+        let actual = file.line(first_line + i as u32)?;
         let expected_ok = if line.is_empty() {
             actual.trim().is_empty()
         } else {
@@ -674,14 +970,19 @@ fn relocate(node: &mut Node, fallback: Span, placement: Placement) {
             Some((lines, columns)) => Span::new(
                 fallback.file,
                 Position::new(span.start.line + lines, span.start.column + columns),
-                Position::new(span.end.line + lines, span.end.column.saturating_add(columns)),
+                Position::new(
+                    span.end.line + lines,
+                    span.end.column.saturating_add(columns),
+                ),
             ),
             None => fallback,
         };
     };
     shift(&mut node.span);
     match &mut node.value {
-        Value::Seq(items) => items.iter_mut().for_each(|item| relocate(item, fallback, placement)),
+        Value::Seq(items) => items
+            .iter_mut()
+            .for_each(|item| relocate(item, fallback, placement)),
         Value::Map(entries) => {
             for Entry {
                 key: Key { span, .. },

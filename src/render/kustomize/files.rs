@@ -28,7 +28,12 @@ pub struct Workspace<'a> {
 }
 
 impl<'a> Workspace<'a> {
-    pub fn new(sources: &'a mut SourceMap, boundary: PathBuf, max_file_size: u64, limits: Limits) -> Self {
+    pub fn new(
+        sources: &'a mut SourceMap,
+        boundary: PathBuf,
+        max_file_size: u64,
+        limits: Limits,
+    ) -> Self {
         let cwd = std::env::current_dir().unwrap_or_default();
         let canonical_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
         Workspace {
@@ -37,7 +42,11 @@ impl<'a> Workspace<'a> {
             cwd,
             canonical_cwd,
             max_file_size,
-            limits,
+            // What kustomize reads, it types as kyaml does.
+            limits: Limits {
+                typing: yaml::Typing::Kustomize,
+                ..limits
+            },
             consumed: BTreeSet::new(),
             parsed: HashMap::new(),
         }
@@ -50,9 +59,9 @@ impl<'a> Workspace<'a> {
 
     /// Resolves a path and checks it stays inside the repository.
     pub fn resolve(&self, path: &Path, at: Option<Span>) -> Result<PathBuf, BuildError> {
-        let canonical = path.canonicalize().map_err(|e| {
-            BuildError::new(format!("cannot read {}: {e}", self.display(path)), at)
-        })?;
+        let canonical = path
+            .canonicalize()
+            .map_err(|e| BuildError::new(format!("cannot read {}: {e}", self.display(path)), at))?;
         if !canonical.starts_with(&self.boundary) {
             return Err(BuildError::new(
                 format!(
@@ -70,7 +79,10 @@ impl<'a> Workspace<'a> {
     pub fn read(&mut self, path: &Path, at: Option<Span>) -> Result<FileId, BuildError> {
         let canonical = self.resolve(path, at)?;
         if !canonical.is_file() {
-            return Err(BuildError::new(format!("{} is not a file", self.display(path)), at));
+            return Err(BuildError::new(
+                format!("{} is not a file", self.display(path)),
+                at,
+            ));
         }
         self.consumed.insert(canonical.clone());
         if let Some(id) = self.sources.find(&canonical) {
@@ -78,17 +90,30 @@ impl<'a> Workspace<'a> {
         }
         let display = self.display(&canonical);
         let size = canonical.metadata().map_or(0, |m| m.len());
-        let file = read_source(&canonical, &display, size, self.max_file_size, DiagnosticLevel::Error)
-            .map_err(|d| BuildError::new(format!("{display}: {}", d.message), at))?;
+        let file = read_source(
+            &canonical,
+            &display,
+            size,
+            self.max_file_size,
+            DiagnosticLevel::Error,
+        )
+        .map_err(|d| BuildError::new(format!("{display}: {}", d.message), at))?;
         Ok(self.sources.push(file))
     }
 
     /// The bytes of a file a generator reads. A text file is registered as a
     /// source (so that findings can point into an env file); a binary one is
     /// not, and `fallback` (the kustomization) stands for it.
-    pub fn read_bytes(&mut self, canonical: &Path, fallback: FileId) -> Result<(FileId, Vec<u8>), BuildError> {
+    pub fn read_bytes(
+        &mut self,
+        canonical: &Path,
+        fallback: FileId,
+    ) -> Result<(FileId, Vec<u8>), BuildError> {
         if !canonical.is_file() {
-            return Err(BuildError::new(format!("{} is not a file", self.display(canonical)), None));
+            return Err(BuildError::new(
+                format!("{} is not a file", self.display(canonical)),
+                None,
+            ));
         }
         let size = canonical.metadata().map_or(0, |m| m.len());
         if size > self.max_file_size {
@@ -97,8 +122,12 @@ impl<'a> Workspace<'a> {
                 None,
             ));
         }
-        let bytes = std::fs::read(canonical)
-            .map_err(|e| BuildError::new(format!("cannot read {}: {e}", self.display(canonical)), None))?;
+        let bytes = std::fs::read(canonical).map_err(|e| {
+            BuildError::new(
+                format!("cannot read {}: {e}", self.display(canonical)),
+                None,
+            )
+        })?;
         self.consumed.insert(canonical.to_path_buf());
         if std::str::from_utf8(&bytes).is_err() || bytes.contains(&0) {
             return Ok((fallback, bytes));
@@ -119,7 +148,10 @@ impl<'a> Workspace<'a> {
                 .find(|d| d.level == DiagnosticLevel::Error)
             {
                 let at = problem.position.map(|p| Span::new(id, p, p));
-                return Err(BuildError::new(format!("{}: {}", file.display, problem.message), at));
+                return Err(BuildError::new(
+                    format!("{}: {}", file.display, problem.message),
+                    at,
+                ));
             }
             self.parsed.insert(id, loaded.documents);
         }
@@ -127,9 +159,14 @@ impl<'a> Workspace<'a> {
     }
 }
 
-/// The directory builds may read in: the git repository holding `path`, or
-/// `path` itself outside a repository.
-pub fn repository_root(path: &Path) -> PathBuf {
+/// The directory builds may read in (the repository root): the git
+/// repository holding `path`; else the working directory, when it holds
+/// `path`; else the outermost of the `scanned` paths that holds it. With none
+/// of these (`vigie render` of a directory elsewhere), only kustomize's own
+/// rule applies: a kustomization may use kustomization directories anywhere
+/// but reads files only in or below its own directory (the builder checks
+/// that everywhere).
+pub fn repository_root(path: &Path, scanned: &[PathBuf]) -> PathBuf {
     let start = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let mut dir = Some(start.as_path());
     while let Some(current) = dir {
@@ -138,5 +175,23 @@ pub fn repository_root(path: &Path) -> PathBuf {
         }
         dir = current.parent();
     }
-    start
+    let holds = |d: &PathBuf| start.starts_with(d);
+    if let Some(cwd) = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok())
+        .filter(holds)
+    {
+        return cwd;
+    }
+    scanned
+        .iter()
+        .filter_map(|d| d.canonicalize().ok())
+        .filter(holds)
+        .min_by_key(|d| d.components().count())
+        .unwrap_or_else(|| {
+            start
+                .ancestors()
+                .last()
+                .map_or_else(|| start.clone(), Path::to_path_buf)
+        })
 }

@@ -63,13 +63,24 @@ pub struct Kustomization {
 
 /// The kustomization file of a directory.
 pub fn find_file(dir: &Path) -> Option<PathBuf> {
-    FILE_NAMES.iter().map(|name| dir.join(name)).find(|path| path.is_file())
+    FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.is_file())
 }
 
 impl Kustomization {
     /// Reads the kustomization of `dir`.
-    pub fn load(workspace: &mut Workspace<'_>, dir: &Path, at: Option<Span>) -> Result<Kustomization, BuildError> {
-        let found: Vec<PathBuf> = FILE_NAMES.iter().map(|n| dir.join(n)).filter(|p| p.is_file()).collect();
+    pub fn load(
+        workspace: &mut Workspace<'_>,
+        dir: &Path,
+        at: Option<Span>,
+    ) -> Result<Kustomization, BuildError> {
+        let found: Vec<PathBuf> = FILE_NAMES
+            .iter()
+            .map(|n| dir.join(n))
+            .filter(|p| p.is_file())
+            .collect();
         let path = match found.as_slice() {
             [] => {
                 return Err(BuildError::new(
@@ -98,13 +109,22 @@ impl Kustomization {
                 Some(root.span),
             ));
         };
-        if let Some(unknown) = entries.iter().find(|e| !FIELDS.contains(&e.key.text.as_str())) {
+        if let Some(unknown) = entries
+            .iter()
+            .find(|e| !FIELDS.contains(&e.key.text.as_str()))
+        {
             return Err(BuildError::new(
-                format!("invalid kustomization: unknown field {:?}", unknown.key.text),
+                format!(
+                    "invalid kustomization: unknown field {:?}",
+                    unknown.key.text
+                ),
                 Some(unknown.key.span),
             ));
         }
-        let kind = root.get("kind").and_then(Node::as_str).unwrap_or("Kustomization");
+        let kind = root
+            .get("kind")
+            .and_then(Node::as_str)
+            .unwrap_or("Kustomization");
         let is_component = match kind {
             "Kustomization" => false,
             "Component" => true,
@@ -140,15 +160,11 @@ impl Kustomization {
             .map(|item| {
                 item.as_str()
                     .map(|s| (s.to_string(), item.span))
-                    .ok_or_else(|| BuildError::new(format!("{field} must list strings"), Some(item.span)))
+                    .ok_or_else(|| {
+                        BuildError::new(format!("{field} must list strings"), Some(item.span))
+                    })
             })
             .collect()
-    }
-
-    /// A string field.
-    pub fn string(&self, field: &str) -> Option<(&str, Span)> {
-        let node = self.get(field)?;
-        Some((node.as_str()?, node.span))
     }
 
     /// The span of a field's key, for errors about the whole field.
@@ -161,9 +177,18 @@ impl Kustomization {
 /// never fetches.
 pub fn is_remote(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    ["http://", "https://", "git@", "ssh://", "git::", "github.com/", "gitlab.com/", "bitbucket.org/"]
-        .iter()
-        .any(|prefix| lower.starts_with(prefix))
+    [
+        "http://",
+        "https://",
+        "git@",
+        "ssh://",
+        "git::",
+        "github.com/",
+        "gitlab.com/",
+        "bitbucket.org/",
+    ]
+    .iter()
+    .any(|prefix| lower.starts_with(prefix))
         || lower.contains("?ref=")
         || lower.contains(".git//")
 }

@@ -2,7 +2,8 @@
 //! (kyaml's `merge2`, the patch's items first in merged lists) and JSON 6902
 //! patches.
 //!
-//! Every node a patch brings keeps the patch's span and every node it leaves
+//! Every node a patch brings keeps the patch's span (a value it restates
+//! unchanged, such as a merge key, stays the base's) and every node it leaves
 //! alone keeps the base's, so a finding on a patched field points at the
 //! patch line that set it.
 //!
@@ -154,6 +155,9 @@ fn merge_node(
         Some(Shape::Seq) => merge_seq(dest, patch, schema),
         Some(Shape::Scalar) => Ok(match patch {
             Some(patch) if patch.is_null() => Merged::Remove,
+            // Restating a value (a merge key, an unchanged setting) does not
+            // move where it comes from.
+            Some(patch) if dest.as_deref().is_some_and(|d| d.value == patch.value) => Merged::Dest,
             Some(patch) => Merged::Value(patch),
             None => Merged::Dest,
         }),

@@ -6,6 +6,7 @@
 //! KRM functions are reported, not run.
 
 mod build;
+mod configurations;
 mod files;
 pub mod generators;
 mod kustomization;
@@ -13,6 +14,7 @@ pub mod merge;
 mod replacements;
 mod select;
 pub mod transformers;
+mod vars;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -32,6 +34,8 @@ pub use kustomization::FILE_NAMES;
 /// What building the kustomizations of a scan produced.
 #[derive(Debug, Default)]
 pub struct Built {
+    /// Every kustomization directory the builds reached, canonical.
+    pub visited: BTreeSet<PathBuf>,
     /// The objects of every kustomization that is not used by another one,
     /// each marked with its kustomization's directory.
     pub resources: Vec<Resource>,
@@ -42,27 +46,56 @@ pub struct Built {
 
 /// Builds every kustomization that no other one of the scan uses (those are
 /// built through the kustomizations that use them).
-pub fn build_roots(roots: &[PathBuf], sources: &mut SourceMap, options: &LoadOptions) -> Built {
+pub fn build_roots(
+    roots: &[PathBuf],
+    scanned: &[PathBuf],
+    sources: &mut SourceMap,
+    options: &LoadOptions,
+) -> Built {
     let mut built = Built::default();
-    let referenced: BTreeSet<PathBuf> = roots.iter().flat_map(|root| referenced_directories(root)).collect();
+    let referenced: BTreeSet<PathBuf> = roots
+        .iter()
+        .flat_map(|root| referenced_directories(root))
+        .collect();
     for root in roots {
         let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
         if !referenced.contains(&canonical) {
-            build_one(root, sources, options, &mut built);
+            build_one(root, scanned, sources, options, &mut built);
+        }
+    }
+    // Kustomizations that only use each other (a cycle) are reached by no
+    // build: build them alone, so the problem is reported, not skipped.
+    for root in roots {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
+        if !built.visited.contains(&canonical) {
+            build_one(root, scanned, sources, options, &mut built);
         }
     }
     built
 }
 
 /// Builds one kustomization; on failure, a diagnostic says why and none of its
-/// files count as consumed.
-pub fn build_one(root: &Path, sources: &mut SourceMap, options: &LoadOptions, built: &mut Built) {
+/// files count as consumed. `scanned` are the paths a scan was given, which
+/// bound the build outside a git repository (see [`repository_root`]).
+pub fn build_one(
+    root: &Path,
+    scanned: &[PathBuf],
+    sources: &mut SourceMap,
+    options: &LoadOptions,
+    built: &mut Built,
+) {
     let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut workspace = Workspace::new(sources, repository_root(root), options.max_file_size, options.limits);
+    let mut workspace = Workspace::new(
+        sources,
+        repository_root(root, scanned),
+        options.max_file_size,
+        options.limits,
+    );
     let display = workspace.display(&canonical);
     let mut builder = Builder::new(&mut workspace);
     let result = builder.build(root);
     let diagnostics = std::mem::take(&mut builder.diagnostics);
+    built.visited.extend(std::mem::take(&mut builder.visited));
     match result {
         Ok(objects) => {
             built.resources.extend(
@@ -70,11 +103,16 @@ pub fn build_one(root: &Path, sources: &mut SourceMap, options: &LoadOptions, bu
                     .into_iter()
                     .filter_map(|o| Resource::built(o.body, o.origin, display.clone())),
             );
-            built.consumed.extend(std::mem::take(&mut workspace.consumed));
+            built
+                .consumed
+                .extend(std::mem::take(&mut workspace.consumed));
         }
         Err(error) => {
             let (path, position) = match error.span {
-                Some(span) => (workspace.sources.get(span.file).display.clone(), Some(span.start)),
+                Some(span) => (
+                    workspace.sources.get(span.file).display.clone(),
+                    Some(span.start),
+                ),
                 None => (display.clone(), None),
             };
             let mut diagnostic = Diagnostic::new(
@@ -107,7 +145,13 @@ fn referenced_directories(root: &Path) -> Vec<PathBuf> {
     };
     ["resources", "bases", "components"]
         .iter()
-        .flat_map(|field| document.root.get(field).map_or(&[][..], Node::items).to_vec())
+        .flat_map(|field| {
+            document
+                .root
+                .get(field)
+                .map_or(&[][..], Node::items)
+                .to_vec()
+        })
         .filter_map(|item| item.as_str().map(|s| root.join(s)))
         .filter(|path| path.is_dir())
         .filter_map(|path| path.canonicalize().ok())
@@ -132,6 +176,8 @@ pub struct Object {
     pub name_prefixes: Vec<String>,
     /// The `nameSuffix` values applied to it, innermost kustomization first.
     pub name_suffixes: Vec<String>,
+    /// The legacy `vars` whose values are read from this object.
+    pub var_names: Vec<String>,
 }
 
 /// A name and namespace an object had.
@@ -150,6 +196,7 @@ impl Object {
             needs_hash: false,
             name_prefixes: Vec::new(),
             name_suffixes: Vec::new(),
+            var_names: Vec::new(),
         }
     }
 

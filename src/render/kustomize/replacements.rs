@@ -4,13 +4,12 @@
 
 use crate::source::yaml::{Key, Node, Value};
 
-use super::kustomization::Kustomization;
 use super::select::{Target, effective_namespace};
 use super::{BuildError, Object, build::cluster_scoped};
 
 /// The path of a field: `spec.template.spec.containers.[name=app].image`.
 #[derive(Clone, Debug, PartialEq)]
-enum Segment {
+pub(super) enum Segment {
     Key(String),
     /// `[field=value]`: the items of a list whose field has that value.
     Match(String, String),
@@ -20,7 +19,7 @@ enum Segment {
 }
 
 /// Splits a field path on dots outside brackets.
-fn parse_path(path: &str) -> Vec<Segment> {
+pub(super) fn parse_path(path: &str) -> Vec<Segment> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut depth = 0;
@@ -39,8 +38,14 @@ fn parse_path(path: &str) -> Vec<Segment> {
         }
     }
     parts.push(current);
+    // `ports[0]` (the older syntax of vars) is `ports` then `[0]`.
+    let parts = parts.into_iter().flat_map(|part| match part.find('[') {
+        Some(open) if open > 0 && part.ends_with(']') => {
+            vec![part[..open].to_string(), part[open..].to_string()]
+        }
+        _ => vec![part],
+    });
     parts
-        .into_iter()
         .filter(|p| !p.is_empty())
         .map(|part| {
             if part == "*" || part == "[*]" {
@@ -53,6 +58,8 @@ fn parse_path(path: &str) -> Vec<Segment> {
                 if let Ok(index) = inner.parse() {
                     return Segment::Index(index);
                 }
+                // `[a.b/c]`: a key holding dots or slashes.
+                return Segment::Key(inner.to_string());
             }
             match part.parse() {
                 Ok(index) => Segment::Index(index),
@@ -63,7 +70,7 @@ fn parse_path(path: &str) -> Vec<Segment> {
 }
 
 /// The nodes at a path.
-fn lookup<'n>(node: &'n Node, path: &[Segment]) -> Vec<&'n Node> {
+pub(super) fn lookup<'n>(node: &'n Node, path: &[Segment]) -> Vec<&'n Node> {
     let Some((first, rest)) = path.split_first() else {
         return vec![node];
     };
@@ -71,7 +78,7 @@ fn lookup<'n>(node: &'n Node, path: &[Segment]) -> Vec<&'n Node> {
         (Segment::Key(key), Value::Map(_)) => node.get(key).into_iter().collect(),
         (Segment::Match(field, value), Value::Seq(items)) => items
             .iter()
-            .filter(|i| i.get(field).map(scalar_text).as_deref() == Some(value.as_str()))
+            .filter(|i| item_matches(i, field, value))
             .collect(),
         (Segment::Any, Value::Seq(items)) => items.iter().collect(),
         (Segment::Any, Value::Map(entries)) => entries.iter().map(|e| &e.value).collect(),
@@ -83,7 +90,13 @@ fn lookup<'n>(node: &'n Node, path: &[Segment]) -> Vec<&'n Node> {
 
 /// Sets `value` at every node of a path; with `create`, missing mapping keys
 /// are created. Returns how many fields were set.
-fn assign(node: &mut Node, path: &[Segment], value: &Node, options: &Options, create: bool) -> Result<usize, String> {
+fn assign(
+    node: &mut Node,
+    path: &[Segment],
+    value: &Node,
+    options: &Options,
+    create: bool,
+) -> Result<usize, String> {
     let Some((first, rest)) = path.split_first() else {
         set_value(node, value, options)?;
         return Ok(1);
@@ -98,7 +111,11 @@ fn assign(node: &mut Node, path: &[Segment], value: &Node, options: &Options, cr
                 if node.is_null() {
                     node.value = Value::Map(Vec::new());
                 }
-                let fresh = if rest.is_empty() { value.clone() } else { Node::mapping(span) };
+                let fresh = if rest.is_empty() {
+                    value.clone()
+                } else {
+                    Node::mapping(span)
+                };
                 node.insert(
                     Key {
                         text: key.as_str().into(),
@@ -116,10 +133,12 @@ fn assign(node: &mut Node, path: &[Segment], value: &Node, options: &Options, cr
             }
         }
         Segment::Match(field, wanted) => {
-            let Value::Seq(items) = &mut node.value else { return Ok(0) };
+            let Value::Seq(items) = &mut node.value else {
+                return Ok(0);
+            };
             let mut count = 0;
             for item in items.iter_mut() {
-                if item.get(field).map(scalar_text).as_deref() == Some(wanted.as_str()) {
+                if item_matches(item, field, wanted) {
                     count += assign(item, rest, value, options, create)?;
                 }
             }
@@ -152,6 +171,15 @@ fn assign(node: &mut Node, path: &[Segment], value: &Node, options: &Options, cr
     }
 }
 
+/// `[field=value]` selects the mappings whose field has the value; `[=value]`
+/// the scalar items equal to it.
+fn item_matches(item: &Node, field: &str, wanted: &str) -> bool {
+    if field.is_empty() {
+        return !matches!(item.value, Value::Map(_) | Value::Seq(_)) && scalar_text(item) == wanted;
+    }
+    item.get(field).map(scalar_text).as_deref() == Some(wanted)
+}
+
 fn scalar_text(node: &Node) -> String {
     match &node.value {
         Value::Str(s) => s.to_string(),
@@ -170,9 +198,15 @@ struct Options {
 
 impl Options {
     fn parse(node: Option<&Node>) -> Options {
-        let Some(node) = node else { return Options::default() };
+        let Some(node) = node else {
+            return Options::default();
+        };
         Options {
-            delimiter: node.get("delimiter").and_then(Node::as_str).filter(|d| !d.is_empty()).map(str::to_string),
+            delimiter: node
+                .get("delimiter")
+                .and_then(Node::as_str)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
             index: node.get("index").and_then(Node::as_i64).unwrap_or(0),
             create: node.get("create").and_then(Node::as_bool) == Some(true),
         }
@@ -189,7 +223,10 @@ fn set_value(target: &mut Node, value: &Node, options: &Options) -> Result<(), S
     let Value::Str(current) = &target.value else {
         return Err("the delimiter option needs a scalar target".to_string());
     };
-    let mut parts: Vec<String> = current.split(delimiter.as_str()).map(str::to_string).collect();
+    let mut parts: Vec<String> = current
+        .split(delimiter.as_str())
+        .map(str::to_string)
+        .collect();
     let part = scalar_text(value);
     match usize::try_from(options.index) {
         Err(_) => parts.insert(0, part),
@@ -204,7 +241,12 @@ fn set_value(target: &mut Node, value: &Node, options: &Options) -> Result<(), S
 /// Whether an object has the id a source selector names (exact values; empty
 /// fields match anything), by its current or original name.
 fn selected_by(object: &Object, selector: &Node) -> bool {
-    let field = |key: &str| selector.get(key).and_then(Node::as_str).filter(|s| !s.is_empty());
+    let field = |key: &str| {
+        selector
+            .get(key)
+            .and_then(Node::as_str)
+            .filter(|s| !s.is_empty())
+    };
     let scoped = cluster_scoped(object);
     let names: Vec<(String, Option<String>)> = std::iter::once(object.current_name())
         .chain(object.previous.iter().cloned())
@@ -215,20 +257,15 @@ fn selected_by(object: &Object, selector: &Node) -> bool {
         && field("kind").is_none_or(|k| k == object.kind())
         && names.iter().any(|(name, namespace)| {
             field("name").is_none_or(|n| n == name)
-                && field("namespace").is_none_or(|ns| ns == effective_namespace(namespace.as_deref(), scoped))
+                && field("namespace")
+                    .is_none_or(|ns| ns == effective_namespace(namespace.as_deref(), scoped))
         })
 }
 
-/// Runs the `replacements` of a kustomization.
-pub fn run(k: &Kustomization, objects: &mut [Object]) -> Result<(), BuildError> {
-    let Some(list) = k.get("replacements") else { return Ok(()) };
-    for replacement in list.items() {
-        if replacement.get("path").is_some() {
-            return Err(BuildError::new(
-                "replacements read from files are not supported yet; write them inline",
-                Some(replacement.span),
-            ));
-        }
+/// Runs replacements (inline ones, and those read from `path` files), in
+/// order.
+pub fn run(replacements: &[Node], objects: &mut [Object]) -> Result<(), BuildError> {
+    for replacement in replacements {
         apply(replacement, objects)?;
     }
     Ok(())
@@ -245,13 +282,29 @@ fn apply(replacement: &Node, objects: &mut [Object]) -> Result<(), BuildError> {
     let matching: Vec<&Object> = objects.iter().filter(|o| selected_by(o, source)).collect();
     let object = match matching.as_slice() {
         [one] => *one,
-        [] => return Err(BuildError::new("nothing is selected by the replacement source", Some(source.span))),
-        _ => return Err(BuildError::new("several objects are selected by the replacement source", Some(source.span))),
+        [] => {
+            return Err(BuildError::new(
+                "nothing is selected by the replacement source",
+                Some(source.span),
+            ));
+        }
+        _ => {
+            return Err(BuildError::new(
+                "several objects are selected by the replacement source",
+                Some(source.span),
+            ));
+        }
     };
-    let path = source.get("fieldPath").and_then(Node::as_str).unwrap_or("metadata.name");
+    let path = source
+        .get("fieldPath")
+        .and_then(Node::as_str)
+        .unwrap_or("metadata.name");
     let found = lookup(&object.body, &parse_path(path));
     let Some(value) = found.first() else {
-        return Err(BuildError::new(format!("fieldPath {path:?} is missing in the replacement source"), Some(source.span)));
+        return Err(BuildError::new(
+            format!("fieldPath {path:?} is missing in the replacement source"),
+            Some(source.span),
+        ));
     };
     let mut value = (*value).clone();
     let source_options = Options::parse(source.get("options"));
@@ -261,13 +314,18 @@ fn apply(replacement: &Node, objects: &mut [Object]) -> Result<(), BuildError> {
         let part = usize::try_from(source_options.index)
             .ok()
             .and_then(|i| parts.get(i))
-            .ok_or_else(|| BuildError::new("options.index is out of bounds for the source value", Some(source.span)))?;
+            .ok_or_else(|| {
+                BuildError::new(
+                    "options.index is out of bounds for the source value",
+                    Some(source.span),
+                )
+            })?;
         value.value = Value::Str((*part).into());
     }
     for target in targets.items() {
-        let select = target
-            .get("select")
-            .ok_or_else(|| BuildError::new("a replacement target needs `select`", Some(target.span)))?;
+        let select = target.get("select").ok_or_else(|| {
+            BuildError::new("a replacement target needs `select`", Some(target.span))
+        })?;
         let select = Target::parse(select)?;
         let rejects = target
             .get("reject")
@@ -277,17 +335,29 @@ fn apply(replacement: &Node, objects: &mut [Object]) -> Result<(), BuildError> {
             .collect::<Result<Vec<_>, _>>()?;
         let options = Options::parse(target.get("options"));
         let paths: Vec<String> = match target.get("fieldPaths") {
-            Some(list) => list.items().iter().filter_map(Node::as_str).map(str::to_string).collect(),
+            Some(list) => list
+                .items()
+                .iter()
+                .filter_map(Node::as_str)
+                .map(str::to_string)
+                .collect(),
             None => vec!["metadata.name".to_string()],
         };
         for object in objects.iter_mut() {
             let scoped = cluster_scoped(object);
-            if !select.matches(object, scoped) || rejects.iter().any(|r| r.matches(object, scoped)) {
+            if !select.matches(object, scoped) || rejects.iter().any(|r| r.matches(object, scoped))
+            {
                 continue;
             }
             for path in &paths {
-                let set = assign(&mut object.body, &parse_path(path), &value, &options, options.create)
-                    .map_err(|e| BuildError::new(e, Some(target.span)))?;
+                let set = assign(
+                    &mut object.body,
+                    &parse_path(path),
+                    &value,
+                    &options,
+                    options.create,
+                )
+                .map_err(|e| BuildError::new(e, Some(target.span)))?;
                 if set == 0 {
                     return Err(BuildError::new(
                         format!("unable to find field {path:?} in replacement target"),
@@ -319,6 +389,9 @@ mod tests {
                 Segment::Key("value".into()),
             ]
         );
-        assert_eq!(parse_path("a.*.0"), vec![Segment::Key("a".into()), Segment::Any, Segment::Index(0)]);
+        assert_eq!(
+            parse_path("a.*.0"),
+            vec![Segment::Key("a".into()), Segment::Any, Segment::Index(0)]
+        );
     }
 }

@@ -35,25 +35,40 @@ fn anchored(node: &Node, field: &str) -> Result<Option<Regex>, BuildError> {
         return Ok(None);
     };
     let Some(text) = value.as_str() else {
-        return Err(BuildError::new(format!("{field} must be a string"), Some(value.span)));
+        return Err(BuildError::new(
+            format!("{field} must be a string"),
+            Some(value.span),
+        ));
     };
     if text.is_empty() {
         return Ok(None);
     }
-    Regex::new(&format!("^(?:{text})$"))
-        .map(Some)
-        .map_err(|e| BuildError::new(format!("invalid {field} pattern {text:?}: {e}"), Some(value.span)))
+    Regex::new(&format!("^(?:{text})$")).map(Some).map_err(|e| {
+        BuildError::new(
+            format!("invalid {field} pattern {text:?}: {e}"),
+            Some(value.span),
+        )
+    })
 }
 
 impl Target {
     pub fn parse(node: &Node) -> Result<Target, BuildError> {
         if node.as_map().is_none() {
-            return Err(BuildError::new("a target must be a mapping", Some(node.span)));
+            return Err(BuildError::new(
+                "a target must be a mapping",
+                Some(node.span),
+            ));
         }
-        let text = |field: &str| node.get(field).and_then(Node::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        let text = |field: &str| {
+            node.get(field)
+                .and_then(Node::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
         for field in ["labelSelector", "annotationSelector"] {
             if let Some(selector) = node.get(field).and_then(Node::as_str) {
-                Selector::parse(selector).map_err(|e| BuildError::new(e, node.get(field).map(|n| n.span)))?;
+                Selector::parse(selector)
+                    .map_err(|e| BuildError::new(e, node.get(field).map(|n| n.span)))?;
             }
         }
         Ok(Target {
@@ -70,8 +85,13 @@ impl Target {
     /// Whether the target selects an object: by its original or its current
     /// name and namespace, as kustomize does.
     pub fn matches(&self, object: &Object, cluster_scoped: bool) -> bool {
-        let is = |regex: &Option<Regex>, value: &str| regex.as_ref().is_none_or(|r| r.is_match(value));
-        let original = object.previous.first().cloned().unwrap_or_else(|| object.current_name());
+        let is =
+            |regex: &Option<Regex>, value: &str| regex.as_ref().is_none_or(|r| r.is_match(value));
+        let original = object
+            .previous
+            .first()
+            .cloned()
+            .unwrap_or_else(|| object.current_name());
         let namespaces = [
             effective_namespace(original.namespace.as_deref(), cluster_scoped),
             effective_namespace(object.namespace(), cluster_scoped),
@@ -82,7 +102,10 @@ impl Target {
         if !(is(&self.name, &original.name) || is(&self.name, object.name())) {
             return false;
         }
-        if !(is(&self.group, object.group()) && is(&self.version, object.version()) && is(&self.kind, object.kind())) {
+        if !(is(&self.group, object.group())
+            && is(&self.version, object.version())
+            && is(&self.kind, object.kind()))
+        {
             return false;
         }
         let metadata = object.body.get("metadata");

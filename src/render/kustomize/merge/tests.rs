@@ -151,9 +151,9 @@ spec:
     assert_eq!(names(containers), ["sidecar", "debug", "app"]);
     assert_eq!(plain(at(containers, &["0", "image"])), "proxy:2");
     assert_eq!(at(containers, &["0", "image"]).span.file, PATCH);
-    // Every scalar the patch wrote is the patch's, the name too; the
-    // container itself stays the base's.
-    assert_eq!(at(containers, &["0", "name"]).span.file, PATCH);
+    // Every scalar the patch changed is the patch's; restating the name (the
+    // merge key) leaves it the base's, as is the container itself.
+    assert_eq!(at(containers, &["0", "name"]).span.file, BASE);
     assert_eq!(at(containers, &["0"]).span.file, BASE);
     assert_eq!(at(containers, &["1"]).span.file, PATCH);
     assert_eq!(plain(at(containers, &["2", "image"])), "app:1");

@@ -318,6 +318,227 @@ pub const REPLICAS: &[FieldSpec<'static>] = &[
     of_kind("StatefulSet", "spec/replicas", true),
 ];
 
+/// Fields in which legacy `vars` are substituted (kustomize v5.5.0's
+/// `varReference` defaults).
+pub const VAR_REFERENCE: &[FieldSpec<'static>] = &[
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/spec/containers/args",
+        false,
+    ),
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/spec/containers/command",
+        false,
+    ),
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/spec/containers/env/value",
+        false,
+    ),
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/spec/containers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/spec/initContainers/args",
+        false,
+    ),
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/spec/initContainers/command",
+        false,
+    ),
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/spec/initContainers/env/value",
+        false,
+    ),
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/spec/initContainers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind(
+        "CronJob",
+        "spec/jobTemplate/spec/template/volumes/nfs/server",
+        false,
+    ),
+    of_kind("DaemonSet", "spec/template/spec/containers/args", false),
+    of_kind("DaemonSet", "spec/template/spec/containers/command", false),
+    of_kind(
+        "DaemonSet",
+        "spec/template/spec/containers/env/value",
+        false,
+    ),
+    of_kind(
+        "DaemonSet",
+        "spec/template/spec/containers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind("DaemonSet", "spec/template/spec/initContainers/args", false),
+    of_kind(
+        "DaemonSet",
+        "spec/template/spec/initContainers/command",
+        false,
+    ),
+    of_kind(
+        "DaemonSet",
+        "spec/template/spec/initContainers/env/value",
+        false,
+    ),
+    of_kind(
+        "DaemonSet",
+        "spec/template/spec/initContainers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind("DaemonSet", "spec/template/spec/volumes/nfs/server", false),
+    of_kind("Deployment", "spec/template/spec/containers/args", false),
+    of_kind("Deployment", "spec/template/spec/containers/command", false),
+    of_kind(
+        "Deployment",
+        "spec/template/spec/containers/env/value",
+        false,
+    ),
+    of_kind(
+        "Deployment",
+        "spec/template/spec/containers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind(
+        "Deployment",
+        "spec/template/spec/initContainers/args",
+        false,
+    ),
+    of_kind(
+        "Deployment",
+        "spec/template/spec/initContainers/command",
+        false,
+    ),
+    of_kind(
+        "Deployment",
+        "spec/template/spec/initContainers/env/value",
+        false,
+    ),
+    of_kind(
+        "Deployment",
+        "spec/template/spec/initContainers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind("Deployment", "spec/template/spec/volumes/nfs/server", false),
+    of_kind("Deployment", "spec/template/metadata/annotations", false),
+    of_kind("Ingress", "spec/rules/host", false),
+    of_kind("Ingress", "spec/tls/hosts", false),
+    of_kind("Ingress", "spec/tls/secretName", false),
+    of_kind("Job", "spec/template/spec/containers/args", false),
+    of_kind("Job", "spec/template/spec/containers/command", false),
+    of_kind("Job", "spec/template/spec/containers/env/value", false),
+    of_kind(
+        "Job",
+        "spec/template/spec/containers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind("Job", "spec/template/spec/initContainers/args", false),
+    of_kind("Job", "spec/template/spec/initContainers/command", false),
+    of_kind("Job", "spec/template/spec/initContainers/env/value", false),
+    of_kind(
+        "Job",
+        "spec/template/spec/initContainers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind("Job", "spec/template/spec/volumes/nfs/server", false),
+    of_kind("Pod", "spec/containers/args", false),
+    of_kind("Pod", "spec/containers/command", false),
+    of_kind("Pod", "spec/containers/env/value", false),
+    of_kind("Pod", "spec/containers/volumeMounts/mountPath", false),
+    of_kind("Pod", "spec/initContainers/args", false),
+    of_kind("Pod", "spec/initContainers/command", false),
+    of_kind("Pod", "spec/initContainers/env/value", false),
+    of_kind("Pod", "spec/initContainers/volumeMounts/mountPath", false),
+    of_kind("Pod", "spec/volumes/nfs/server", false),
+    of_kind("ReplicaSet", "spec/template/spec/containers/args", false),
+    of_kind("ReplicaSet", "spec/template/spec/containers/command", false),
+    of_kind(
+        "ReplicaSet",
+        "spec/template/spec/containers/env/value",
+        false,
+    ),
+    of_kind(
+        "ReplicaSet",
+        "spec/template/spec/containers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind(
+        "ReplicaSet",
+        "spec/template/spec/initContainers/args",
+        false,
+    ),
+    of_kind(
+        "ReplicaSet",
+        "spec/template/spec/initContainers/command",
+        false,
+    ),
+    of_kind(
+        "ReplicaSet",
+        "spec/template/spec/initContainers/env/value",
+        false,
+    ),
+    of_kind(
+        "ReplicaSet",
+        "spec/template/spec/initContainers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind("ReplicaSet", "spec/template/spec/volumes/nfs/server", false),
+    of_kind("Service", "spec/ports/port", false),
+    of_kind("Service", "spec/ports/targetPort", false),
+    of_kind("StatefulSet", "spec/template/spec/containers/args", false),
+    of_kind(
+        "StatefulSet",
+        "spec/template/spec/containers/command",
+        false,
+    ),
+    of_kind(
+        "StatefulSet",
+        "spec/template/spec/containers/env/value",
+        false,
+    ),
+    of_kind(
+        "StatefulSet",
+        "spec/template/spec/containers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind(
+        "StatefulSet",
+        "spec/template/spec/initContainers/args",
+        false,
+    ),
+    of_kind(
+        "StatefulSet",
+        "spec/template/spec/initContainers/command",
+        false,
+    ),
+    of_kind(
+        "StatefulSet",
+        "spec/template/spec/initContainers/env/value",
+        false,
+    ),
+    of_kind(
+        "StatefulSet",
+        "spec/template/spec/initContainers/volumeMounts/mountPath",
+        false,
+    ),
+    of_kind(
+        "StatefulSet",
+        "spec/volumeClaimTemplates/spec/nfs/server",
+        false,
+    ),
+    of_kind("PersistentVolume", "spec/nfs/server", false),
+    of_any("metadata/labels", false),
+    of_any("metadata/annotations", false),
+];
+
 /// What the walk creates at the end of a field spec's path when the field is
 /// missing (and the spec says `create`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

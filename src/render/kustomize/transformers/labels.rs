@@ -20,6 +20,15 @@ use crate::source::yaml::{Key, Node, Value};
 /// Applies a kustomization's `labels:` field (its value node): each entry in
 /// order.
 pub fn apply_labels(objects: &mut [Object], labels: &Node) -> Result<(), BuildError> {
+    apply_labels_extra(objects, labels, &[])
+}
+
+/// [`apply_labels`], with more selector fields for `includeSelectors`.
+pub fn apply_labels_extra(
+    objects: &mut [Object],
+    labels: &Node,
+    extra: &[FieldSpec<'_>],
+) -> Result<(), BuildError> {
     for entry in list(labels, "labels")? {
         if entry.is_null() {
             continue;
@@ -42,7 +51,7 @@ pub fn apply_labels(objects: &mut [Object], labels: &Node) -> Result<(), BuildEr
         };
         let conflict = |message: String| BuildError::new(message, Some(entry.span));
         if include_selectors {
-            for spec in common_labels() {
+            for spec in common_labels().into_iter().chain(extra.iter().copied()) {
                 merge_one(&mut specs, spec).map_err(conflict)?;
             }
         } else {
@@ -60,8 +69,22 @@ pub fn apply_labels(objects: &mut [Object], labels: &Node) -> Result<(), BuildEr
 
 /// Applies a kustomization's `commonLabels:` field (its value node).
 pub fn apply_common_labels(objects: &mut [Object], labels: &Node) -> Result<(), BuildError> {
+    apply_common_labels_extra(objects, labels, &[])
+}
+
+/// [`apply_common_labels`], with more label fields.
+pub fn apply_common_labels_extra(
+    objects: &mut [Object],
+    labels: &Node,
+    extra: &[FieldSpec<'_>],
+) -> Result<(), BuildError> {
     let pairs = pairs_of(labels, "commonLabels")?;
-    set_pairs(objects, &pairs, &common_labels(), "commonLabels")
+    let mut specs = common_labels();
+    for spec in extra {
+        merge_one(&mut specs, *spec)
+            .map_err(|message| BuildError::new(message, Some(labels.span)))?;
+    }
+    set_pairs(objects, &pairs, &specs, "commonLabels")
 }
 
 /// Applies a kustomization's `commonAnnotations:` field (its value node).
@@ -71,6 +94,22 @@ pub fn apply_common_annotations(
 ) -> Result<(), BuildError> {
     let pairs = pairs_of(annotations, "commonAnnotations")?;
     set_pairs(objects, &pairs, COMMON_ANNOTATIONS, "commonAnnotations")
+}
+
+/// Applies a LabelTransformer or AnnotationsTransformer configuration (a
+/// `transformers:` entry): its `pairs` at exactly its `fieldSpecs`.
+pub fn apply_pairs_at(
+    objects: &mut [Object],
+    pairs: &Node,
+    specs: Option<&Node>,
+    field: &str,
+) -> Result<(), BuildError> {
+    let pairs = pairs_of(pairs, field)?;
+    let specs = match specs {
+        Some(specs) => field_specs(specs)?,
+        None => Vec::new(),
+    };
+    set_pairs(objects, &pairs, &specs, field)
 }
 
 /// One `key: value` to set, with where each was written.

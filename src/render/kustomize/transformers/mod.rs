@@ -42,19 +42,26 @@ mod namereference;
 mod names;
 mod namespace;
 mod replicas;
+mod vars;
 
 #[cfg(test)]
 mod differential_tests;
 #[cfg(test)]
 mod test_support;
 
-pub use fieldspecs::is_cluster_scoped;
+pub use fieldspecs::{FieldSpec, is_cluster_scoped};
 pub use images::apply_images;
-pub use labels::{apply_common_annotations, apply_common_labels, apply_labels};
-pub use namereference::fix_name_references;
+pub use labels::{
+    apply_common_annotations, apply_common_labels, apply_common_labels_extra, apply_labels,
+    apply_labels_extra, apply_pairs_at,
+};
+pub use namereference::{BackReference, Referrer, fix_name_references, fix_name_references_with};
 pub use names::{add_name_prefix, add_name_suffix};
-pub use namespace::{NamespaceOptions, RoleBindingSubjects, set_namespace, set_namespace_with};
+pub use namespace::{
+    NamespaceOptions, RoleBindingSubjects, set_namespace, set_namespace_extra, set_namespace_with,
+};
 pub use replicas::apply_replicas;
+pub use vars::substitute_vars;
 
 use super::{BuildError, Object};
 use crate::source::yaml::{Node, Value};
@@ -67,8 +74,26 @@ pub fn apply_name_and_label_fields(
     objects: &mut [Object],
     kustomization: &Node,
 ) -> Result<(), BuildError> {
+    apply_name_and_label_fields_with(objects, kustomization, &ExtraFieldSpecs::default())
+}
+
+/// The field specs a build's `configurations` add to kustomize's defaults.
+#[derive(Default)]
+pub struct ExtraFieldSpecs<'a> {
+    pub namespace: Vec<FieldSpec<'a>>,
+    pub common_labels: Vec<FieldSpec<'a>>,
+    pub var_reference: Vec<FieldSpec<'a>>,
+    pub name_reference: Vec<BackReference<'a>>,
+}
+
+/// [`apply_name_and_label_fields`], with the fields `configurations` add.
+pub fn apply_name_and_label_fields_with(
+    objects: &mut [Object],
+    kustomization: &Node,
+    extra: &ExtraFieldSpecs<'_>,
+) -> Result<(), BuildError> {
     if let Some(node) = kustomization.get("namespace") {
-        set_namespace(objects, node)?;
+        set_namespace_extra(objects, node, &extra.namespace)?;
     }
     if let Some(node) = kustomization.get("namePrefix") {
         add_name_prefix(objects, node)?;
@@ -77,10 +102,10 @@ pub fn apply_name_and_label_fields(
         add_name_suffix(objects, node)?;
     }
     if let Some(node) = kustomization.get("labels") {
-        apply_labels(objects, node)?;
+        apply_labels_extra(objects, node, &extra.common_labels)?;
     }
     if let Some(node) = kustomization.get("commonLabels") {
-        apply_common_labels(objects, node)?;
+        apply_common_labels_extra(objects, node, &extra.common_labels)?;
     }
     if let Some(node) = kustomization.get("commonAnnotations") {
         apply_common_annotations(objects, node)?;

@@ -28,23 +28,23 @@ use crate::source::Span;
 use crate::source::yaml::{Key, Node, Value};
 
 /// Objects of one kind (`target`) named by a field of objects of another.
-pub struct BackReference {
+pub struct BackReference<'a> {
     /// `(group, version, kind)` of the named objects; empty parts match any.
-    pub target: (&'static str, &'static str, &'static str),
+    pub target: (&'a str, &'a str, &'a str),
     /// The naming fields; the field's value is a name, a list of names, or a
     /// mapping (or list of mappings) with `name` and maybe `namespace`.
-    pub referrers: Vec<Referrer>,
+    pub referrers: Vec<Referrer<'a>>,
 }
 
 /// A field that names another object.
-pub struct Referrer {
-    pub group: &'static str,
-    pub version: &'static str,
-    pub kind: &'static str,
+pub struct Referrer<'a> {
+    pub group: &'a str,
+    pub version: &'a str,
+    pub kind: &'a str,
     pub path: String,
 }
 
-impl Referrer {
+impl Referrer<'_> {
     fn spec(&self) -> FieldSpec<'_> {
         FieldSpec {
             group: self.group,
@@ -61,7 +61,7 @@ fn referrer(
     version: &'static str,
     kind: &'static str,
     path: &str,
-) -> Referrer {
+) -> Referrer<'static> {
     Referrer {
         group,
         version,
@@ -86,7 +86,7 @@ const POD_SPECS: &[(&str, &str)] = &[
 /// Fields of pod specs, for the workload kinds listed (kustomize's table
 /// lists each target with its own set of kinds). A Pod is matched at
 /// version `v1` when `pod_v1`.
-fn in_pod_specs(kinds: &[&'static str], pod_v1: bool, fields: &[&str]) -> Vec<Referrer> {
+fn in_pod_specs(kinds: &[&'static str], pod_v1: bool, fields: &[&str]) -> Vec<Referrer<'static>> {
     let mut referrers = Vec::new();
     for &kind in kinds {
         let Some(&(kind, prefix)) = POD_SPECS.iter().find(|(k, _)| *k == kind) else {
@@ -124,7 +124,7 @@ const ACCOUNT_KINDS: &[&str] = &[
 ];
 
 /// kustomize v5.5.0's default name reference table.
-pub fn back_references() -> Vec<BackReference> {
+pub fn back_references() -> Vec<BackReference<'static>> {
     const RBAC: &str = "rbac.authorization.k8s.io";
     const ADMISSION: &str = "admissionregistration.k8s.io";
     let scale_target = || {
@@ -421,10 +421,44 @@ impl Target {
 /// Updates every reference to an object renamed or moved during the build.
 /// Call once, on the objects of the top kustomization, after hash suffixes.
 pub fn fix_name_references(objects: &mut [Object]) -> Result<(), BuildError> {
+    fix_name_references_with(objects, &[])
+}
+
+/// [`fix_name_references`], with the references the build's
+/// `configurations` add.
+pub fn fix_name_references_with(
+    objects: &mut [Object],
+    extra: &[BackReference<'_>],
+) -> Result<(), BuildError> {
     if objects.iter().all(|o| o.previous.is_empty()) {
         return Ok(());
     }
-    let table = back_references();
+    let mut table = back_references();
+    for reference in extra {
+        let referrers = reference.referrers.iter().filter(|r| {
+            !table.iter().any(|t| {
+                t.target == reference.target
+                    && t.referrers.iter().any(|d| {
+                        (d.group, d.version, d.kind, d.path.as_str())
+                            == (r.group, r.version, r.kind, r.path.as_str())
+                    })
+            })
+        });
+        let referrers: Vec<Referrer<'_>> = referrers
+            .map(|r| Referrer {
+                group: r.group,
+                version: r.version,
+                kind: r.kind,
+                path: r.path.clone(),
+            })
+            .collect();
+        if !referrers.is_empty() {
+            table.push(BackReference {
+                target: reference.target,
+                referrers,
+            });
+        }
+    }
     let targets: Vec<Target> = objects.iter().map(Target::of).collect();
     let renamed: HashSet<&str> = targets
         .iter()
@@ -521,7 +555,7 @@ struct Fixer<'a> {
     referrer_index: usize,
     referrer: &'a Target,
     /// The kind of object the field names.
-    target: (&'static str, &'static str, &'static str),
+    target: (&'a str, &'a str, &'a str),
     /// The field is a `roleRef/name`: the `roleRef` also says the kind.
     role_ref: bool,
 }

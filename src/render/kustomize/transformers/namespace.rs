@@ -32,16 +32,31 @@ pub enum RoleBindingSubjects {
 /// Options of the NamespaceTransformer; the `namespace:` field uses the
 /// defaults.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct NamespaceOptions {
+pub struct NamespaceOptions<'a> {
     /// Only set namespace fields that are missing or empty.
     pub unset_only: bool,
     pub subjects: RoleBindingSubjects,
+    /// More namespace fields (from the build's `configurations`).
+    pub extra: &'a [FieldSpec<'a>],
 }
 
 /// Applies a kustomization's `namespace:` field (its value node).
 pub fn set_namespace(objects: &mut [Object], namespace: &Node) -> Result<(), BuildError> {
+    set_namespace_extra(objects, namespace, &[])
+}
+
+/// [`set_namespace`], with more namespace fields.
+pub fn set_namespace_extra(
+    objects: &mut [Object],
+    namespace: &Node,
+    extra: &[FieldSpec<'_>],
+) -> Result<(), BuildError> {
     let name = text(namespace, "namespace")?;
-    set_namespace_with(objects, name, namespace.span, NamespaceOptions::default())
+    let options = NamespaceOptions {
+        extra,
+        ..NamespaceOptions::default()
+    };
+    set_namespace_with(objects, name, namespace.span, options)
 }
 
 /// Sets `namespace` (written at `span`) on the objects.
@@ -49,7 +64,7 @@ pub fn set_namespace_with(
     objects: &mut [Object],
     namespace: &str,
     span: Span,
-    options: NamespaceOptions,
+    options: NamespaceOptions<'_>,
 ) -> Result<(), BuildError> {
     if namespace.is_empty() {
         return Ok(());
@@ -89,7 +104,7 @@ pub fn set_namespace_with(
             set_subjects(&mut object.body, namespace, span, options)
                 .map_err(|message| fail(object, message))?;
         }
-        for spec in NAMESPACE {
+        for spec in NAMESPACE.iter().chain(options.extra) {
             // The Namespace rename is for core Namespaces only.
             if spec.path == "metadata/name" && api_version != "v1" {
                 continue;
@@ -263,6 +278,7 @@ subjects:
         let options = NamespaceOptions {
             unset_only: true,
             subjects: RoleBindingSubjects::AllServiceAccounts,
+            extra: &[],
         };
         set_namespace_with(&mut objects, "prod", value.span, options).unwrap();
         assert_eq!(objects[0].namespace(), Some("old"));
