@@ -195,7 +195,10 @@ fn findings_point_at_the_overlay_patch_and_list_variants() {
 
 /// The diagnostics of a scan of `testdata/kustomize/safety/<case>`, as
 /// `(code, file, line, message)`, and the names of the resources it checks.
-fn safety_case(case: &str) -> (Vec<(String, String, u32, String)>, Vec<String>) {
+/// A diagnostic as `(code, file, line, message)`.
+type Reported = (String, String, u32, String);
+
+fn safety_case(case: &str) -> (Vec<Reported>, Vec<String>) {
     let options = ScanOptions {
         paths: vec![PathBuf::from("testdata/kustomize/safety").join(case)],
         ..ScanOptions::default()
