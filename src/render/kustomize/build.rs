@@ -3,6 +3,7 @@
 //! kustomize's order; at the top level only, add hash suffixes, fix name
 //! references, drop local configuration and sort.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
@@ -141,8 +142,9 @@ impl<'w, 'a> Builder<'w, 'a> {
         let mut objects = input;
         let mut paths = k.strings("resources")?;
         paths.extend(k.strings("bases")?);
+        let mut ids: HashSet<ObjectId> = objects.iter().map(ObjectId::of).collect();
         for (path, span) in paths {
-            self.add_resource(k, &path, span, &mut objects)?;
+            self.add_resource(k, &path, span, &mut objects, &mut ids)?;
         }
         self.report_unsupported(k);
         self.load_configurations(k)?;
@@ -297,6 +299,7 @@ impl<'w, 'a> Builder<'w, 'a> {
         path: &str,
         span: Span,
         objects: &mut Vec<Object>,
+        ids: &mut HashSet<ObjectId>,
     ) -> Result<(), BuildError> {
         if is_remote(path) {
             self.warn(
@@ -324,12 +327,12 @@ impl<'w, 'a> Builder<'w, 'a> {
             objects_of_file(self.workspace.documents(file)?, file)?
         };
         for object in added {
-            if let Some(existing) = objects.iter().find(|o| same_id(o, &object)) {
+            if !ids.insert(ObjectId::of(&object)) {
                 return Err(BuildError::new(
                     format!(
                         "{} {} is added twice (again by {path:?}); kustomize refuses duplicate resources",
-                        existing.kind(),
-                        existing.name()
+                        object.kind(),
+                        object.name()
                     ),
                     Some(span),
                 ));
@@ -623,14 +626,21 @@ pub(super) fn cluster_scoped(object: &Object) -> bool {
     is_cluster_scoped_kind(object.group(), object.kind())
 }
 
-/// Whether two objects have the same kustomize id (group, kind, name and
-/// effective namespace).
-fn same_id(a: &Object, b: &Object) -> bool {
-    a.group() == b.group()
-        && a.kind() == b.kind()
-        && a.name() == b.name()
-        && effective_namespace(a.namespace(), cluster_scoped(a))
-            == effective_namespace(b.namespace(), cluster_scoped(b))
+/// An object's kustomize id: group, version, kind, name and effective
+/// namespace.
+#[derive(Hash, PartialEq, Eq)]
+struct ObjectId(String, String, String, String, String);
+
+impl ObjectId {
+    fn of(object: &Object) -> Self {
+        ObjectId(
+            object.group().to_string(),
+            object.version().to_string(),
+            object.kind().to_string(),
+            object.name().to_string(),
+            effective_namespace(object.namespace(), cluster_scoped(object)).to_string(),
+        )
+    }
 }
 
 /// Applies a strategic merge patch, keeping the object's identity unless the
@@ -826,7 +836,7 @@ fn is_local_configuration(object: &Object) -> bool {
 /// kustomize's default ("legacy") order: some kinds first, webhooks last, the
 /// rest by group, version, kind, then namespace and name. `sortOptions.order:
 /// fifo` keeps the build order.
-fn sort(objects: &mut [Object], top: &Kustomization) -> Result<(), BuildError> {
+fn sort(objects: &mut Vec<Object>, top: &Kustomization) -> Result<(), BuildError> {
     const FIRST: &[&str] = &[
         "Namespace",
         "ResourceQuota",
@@ -907,31 +917,49 @@ fn sort(objects: &mut [Object], top: &Kustomization) -> Result<(), BuildError> {
             or(o.kind(), "~K")
         )
     };
-    objects.sort_by(|a, b| {
-        let (ga, gb) = (gvk(a), gvk(b));
-        if ga != gb {
-            let (ra, rb) = (rank(a.kind()), rank(b.kind()));
-            if ra != rb {
-                return ra.cmp(&rb);
-            }
-            if a.kind() == "Namespace"
-                && b.kind() == "Namespace"
-                && (a.group().is_empty() || b.group().is_empty())
-            {
-                return gb.cmp(&ga);
-            }
-            return ga.cmp(&gb);
-        }
-        let id = |o: &Object| {
-            format!(
-                "{}|{}|{}",
-                gvk(o),
+    // Keys worked out once per object, not per comparison.
+    struct SortKey<'o> {
+        gvk: String,
+        rank: i64,
+        kind: &'o str,
+        core: bool,
+        id: String,
+    }
+    let keys: Vec<SortKey> = objects
+        .iter()
+        .map(|o| {
+            let gvk = gvk(o);
+            let id = format!(
+                "{gvk}|{}|{}",
                 o.namespace().unwrap_or("~X"),
                 if o.name().is_empty() { "~N" } else { o.name() }
-            )
-        };
-        id(a).cmp(&id(b))
+            );
+            SortKey {
+                rank: rank(o.kind()),
+                kind: o.kind(),
+                core: o.group().is_empty(),
+                gvk,
+                id,
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..objects.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&keys[i], &keys[j]);
+        if a.gvk != b.gvk {
+            if a.rank != b.rank {
+                return a.rank.cmp(&b.rank);
+            }
+            if a.kind == "Namespace" && b.kind == "Namespace" && (a.core || b.core) {
+                return b.gvk.cmp(&a.gvk);
+            }
+            return a.gvk.cmp(&b.gvk);
+        }
+        a.id.cmp(&b.id)
     });
+    drop(keys);
+    let mut slots: Vec<Option<Object>> = std::mem::take(objects).into_iter().map(Some).collect();
+    objects.extend(order.into_iter().filter_map(|i| slots[i].take()));
     Ok(())
 }
 

@@ -17,8 +17,7 @@
 //! The new value carries the span of the referenced object's `metadata.name`
 //! (the prefix or suffix that made it), or of its `metadata.namespace`.
 
-use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use compact_str::CompactString;
 
@@ -460,15 +459,19 @@ pub fn fix_name_references_with(
         }
     }
     let targets: Vec<Target> = objects.iter().map(Target::of).collect();
-    let renamed: HashSet<&str> = targets
-        .iter()
-        .flat_map(|t| t.previous_names.iter().map(String::as_str))
-        .collect();
+    // The objects that had each name, in build order.
+    let mut renamed: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, target) in targets.iter().enumerate() {
+        for name in &target.previous_names {
+            let holders = renamed.entry(name.as_str()).or_default();
+            if holders.last() != Some(&index) {
+                holders.push(index);
+            }
+        }
+    }
     for (index, object) in objects.iter_mut().enumerate() {
         let referrer = &targets[index];
         let api_version = object.api_version().to_string();
-        // Worked out when a reference is first met.
-        let candidates = OnceCell::new();
         for reference in &table {
             for field in &reference.referrers {
                 let spec = field.spec();
@@ -478,7 +481,6 @@ pub fn fix_name_references_with(
                 let fixer = Fixer {
                     targets: &targets,
                     renamed: &renamed,
-                    candidates: &candidates,
                     referrer_index: index,
                     referrer,
                     target: reference.target,
@@ -527,31 +529,37 @@ fn subject_namespaces(object: &Object) -> Result<Vec<String>, String> {
 /// referrer; otherwise cluster-scoped objects, objects in its namespace, and
 /// for a RoleBinding, objects in the namespaces of its ServiceAccount
 /// subjects.
-fn could_be_referenced_by(targets: &[Target], referrer: usize) -> Result<Vec<usize>, String> {
+/// Which of `pool` the referrer could name: anything from a cluster-scoped
+/// referrer, else cluster-scoped objects, objects in its namespace, and for a
+/// binding objects in its subjects' namespaces.
+fn could_be_referenced_by(
+    targets: &[Target],
+    referrer: usize,
+    pool: &[usize],
+) -> Result<Vec<usize>, String> {
     let this = &targets[referrer];
     if this.cluster_scoped {
-        return Ok((0..targets.len()).collect());
+        return Ok(pool.to_vec());
     }
     let subject_namespaces = this.subject_namespaces.as_ref().map_err(String::clone)?;
-    Ok(targets
+    Ok(pool
         .iter()
-        .enumerate()
-        .filter(|(_, target)| {
+        .copied()
+        .filter(|&i| {
+            let target = &targets[i];
             target.cluster_scoped
                 || target.current_namespace == this.current_namespace
                 || subject_namespaces.contains(&target.namespace)
         })
-        .map(|(i, _)| i)
         .collect())
 }
 
 /// Updates the references of one field of one referrer.
 struct Fixer<'a> {
     targets: &'a [Target],
-    /// Every name some object had before being renamed or moved.
-    renamed: &'a HashSet<&'a str>,
-    /// The objects the referrer may name, once worked out.
-    candidates: &'a OnceCell<Result<Vec<usize>, String>>,
+    /// Every name some object had before being renamed or moved, with the
+    /// objects that had it.
+    renamed: &'a HashMap<&'a str, Vec<usize>>,
     referrer_index: usize,
     referrer: &'a Target,
     /// The kind of object the field names.
@@ -561,11 +569,10 @@ struct Fixer<'a> {
 }
 
 impl Fixer<'_> {
-    fn candidates(&self) -> Result<&[usize], String> {
-        self.candidates
-            .get_or_init(|| could_be_referenced_by(self.targets, self.referrer_index))
-            .as_deref()
-            .map_err(String::clone)
+    /// The objects that had the name `old` and that the referrer could name.
+    fn candidates(&self, old: &str) -> Result<Vec<usize>, String> {
+        let pool = self.renamed.get(old).map_or(&[][..], Vec::as_slice);
+        could_be_referenced_by(self.targets, self.referrer_index, pool)
     }
 
     fn set(&self, node: &mut Node) -> Result<(), String> {
@@ -587,10 +594,10 @@ impl Fixer<'_> {
         let Value::Str(old) = &node.value else {
             return Ok(());
         };
-        if !self.renamed.contains(old.as_str()) {
+        if !self.renamed.contains_key(old.as_str()) {
             return Ok(());
         }
-        let referral = self.select(old, self.candidates()?.iter().copied(), false)?;
+        let referral = self.select(old, self.candidates(old)?.into_iter(), false)?;
         let Some(target) = referral.map(|i| &self.targets[i]) else {
             return Ok(());
         };
@@ -609,10 +616,10 @@ impl Fixer<'_> {
         let Some(old) = name.as_str() else {
             return Ok(());
         };
-        if !self.renamed.contains(old) {
+        if !self.renamed.contains_key(old) {
             return Ok(());
         }
-        let candidates = self.candidates()?;
+        let candidates = self.candidates(old)?;
         let referral = match node.get("namespace") {
             None => self.select(old, candidates.iter().copied(), true)?,
             Some(namespace) => {
