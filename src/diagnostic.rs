@@ -67,6 +67,13 @@ pub enum DiagnosticCode {
     ExpiredException,
     /// An exception of the configuration that matches no finding.
     StaleException,
+    /// A kustomization could not be built; its files are scanned as plain
+    /// manifests instead.
+    KustomizeBuild,
+    /// A remote resource, base or component that Vigie does not fetch.
+    RemoteNotFetched,
+    /// A kustomization feature Vigie does not apply (plugins, vars, …).
+    KustomizeUnsupported,
 }
 
 impl DiagnosticCode {
@@ -89,6 +96,9 @@ impl DiagnosticCode {
             DiagnosticCode::IgnoreWithoutReason => "ignore-without-reason",
             DiagnosticCode::ExpiredException => "expired-exception",
             DiagnosticCode::StaleException => "stale-exception",
+            DiagnosticCode::KustomizeBuild => "kustomize-build",
+            DiagnosticCode::RemoteNotFetched => "remote-not-fetched",
+            DiagnosticCode::KustomizeUnsupported => "kustomize-unsupported",
         }
     }
 }

@@ -120,8 +120,13 @@ pub struct Candidate {
 pub struct Discovery {
     /// Sorted by display path, without duplicates.
     pub files: Vec<Candidate>,
+    /// Directories holding a kustomization file, sorted.
+    pub kustomizations: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// Names of kustomization files (kustomize looks for them in this order).
+const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// Problems that stop the scan before it starts.
 #[derive(Debug, thiserror::Error)]
@@ -312,6 +317,15 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
             {
                 continue;
             }
+            if let Some(name) = root.file_name()
+                && KUSTOMIZATION_FILES.iter().any(|k| name == *k)
+            {
+                let dir = root.parent().filter(|p| !p.as_os_str().is_empty());
+                discovery
+                    .kustomizations
+                    .push(dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf));
+                continue;
+            }
             let size = root.metadata().map(|m| m.len()).unwrap_or(0);
             let kind = classify(root).unwrap_or(FileKind::Sniff);
             discovery.files.push(Candidate {
@@ -334,6 +348,8 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     }
     discovery.files.sort_by(|a, b| a.display.cmp(&b.display));
     discovery.files.dedup_by(|a, b| a.display == b.display);
+    discovery.kustomizations.sort();
+    discovery.kustomizations.dedup();
     charts.sort();
     charts.dedup();
     for (chart_dir, display) in &charts {
@@ -423,6 +439,15 @@ fn walk(
         if entry.file_name() == "Chart.yaml" {
             if let Some(dir) = entry.path().parent() {
                 charts.push((dir.to_path_buf(), display_path(dir, cwd, canonical_cwd)));
+            }
+            continue;
+        }
+        if KUSTOMIZATION_FILES
+            .iter()
+            .any(|name| entry.file_name() == *name)
+        {
+            if let Some(dir) = entry.path().parent() {
+                discovery.kustomizations.push(dir.to_path_buf());
             }
             continue;
         }

@@ -11,6 +11,7 @@ pub mod filter;
 pub mod frameworks;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -150,64 +151,149 @@ pub fn select_rules(
     Ok(selected)
 }
 
+/// The objects a scan reads, with their sources and the input problems.
+pub struct Loaded {
+    pub sources: SourceMap,
+    /// Plain manifests first, then the objects of each kustomization, together.
+    pub resources: Vec<Resource>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Discovers the files, builds the kustomizations and reads the plain
+/// manifests that no kustomization consumed: what `vigie render` prints and
+/// what the rules check.
+pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
+    let mut discover_options = options.discover.clone();
+    discover_options
+        .exclude
+        .extend(options.config.exclude.iter().cloned());
+    let discovery = discover::discover(&options.paths, &discover_options)?;
+    let mut sources = SourceMap::default();
+    let built = render::kustomize::build_roots(
+        &discovery.kustomizations,
+        &options.paths,
+        &mut sources,
+        &options.load,
+    );
+    let loose: Vec<discover::Candidate> = discovery
+        .files
+        .iter()
+        .filter(|c| {
+            built.consumed.is_empty()
+                || c.path
+                    .canonicalize()
+                    .is_ok_and(|p| !built.consumed.contains(&p))
+        })
+        .cloned()
+        .collect();
+    let loaded = load::load_files(&loose, &options.load, &mut sources);
+    let mut resources = loaded.resources;
+    resources.extend(built.resources);
+    let mut diagnostics = discovery.diagnostics;
+    diagnostics.extend(built.diagnostics);
+    diagnostics.extend(loaded.diagnostics);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(Loaded {
+        sources,
+        resources,
+        diagnostics,
+    })
+}
+
+/// What `vigie render PATH` prints: a directory with a kustomization is built
+/// alone (as `kubectl kustomize PATH` would); anything else is read as a scan
+/// reads it.
+pub fn render(path: &std::path::Path, options: &ScanOptions) -> Result<Loaded, Error> {
+    if path.is_dir()
+        && render::kustomize::FILE_NAMES
+            .iter()
+            .any(|name| path.join(name).is_file())
+    {
+        let mut sources = SourceMap::default();
+        let mut built = render::kustomize::Built::default();
+        render::kustomize::build_one(path, &[], &mut sources, &options.load, &mut built);
+        return Ok(Loaded {
+            sources,
+            resources: built.resources,
+            diagnostics: built.diagnostics,
+        });
+    }
+    load_inputs(&ScanOptions {
+        paths: vec![path.to_path_buf()],
+        ..options.clone()
+    })
+}
+
 /// Runs the whole pipeline.
 pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     let config = &options.config;
     let selected = select_rules(&options.frameworks, &options.rules, config)?;
-    let mut discover_options = options.discover.clone();
-    discover_options
-        .exclude
-        .extend(config.exclude.iter().cloned());
-    let discovery = discover::discover(&options.paths, &discover_options)?;
-    let loaded = load::load_files(&discovery.files, &options.load);
-    let repo = Repo::new(&loaded.resources);
+    let Loaded {
+        sources,
+        resources,
+        diagnostics: input_diagnostics,
+    } = load_inputs(options)?;
     let pss_restricted = selected
         .iter()
         .any(|r| r.rule.frameworks == rules::pss::RESTRICTED);
-    let mut findings: Vec<Finding> = loaded
-        .resources
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(index, resource)| {
-            let identity = std::sync::Arc::new(rules::ResourceIdentity::of(resource));
-            let mut found = Vec::new();
-            for active in &selected {
-                let context = Context {
-                    repo: &repo,
-                    params: &active.params,
-                    pss_restricted,
-                };
-                (active.rule.check)(
-                    &context,
-                    resource,
-                    &mut Findings::new(active, &identity, index, &mut found),
-                );
-            }
-            found
-        })
-        .collect();
+    let mut findings = Vec::new();
+    let mut start = 0;
+    while start < resources.len() {
+        let variant = &resources[start].variant;
+        let end = start
+            + resources[start..]
+                .iter()
+                .take_while(|r| &r.variant == variant)
+                .count();
+        let world = &resources[start..end];
+        let repo = Repo::new(world);
+        let found: Vec<Finding> = world
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(offset, resource)| {
+                let identity = std::sync::Arc::new(rules::ResourceIdentity::of(resource));
+                let mut found = Vec::new();
+                for active in &selected {
+                    let context = Context {
+                        repo: &repo,
+                        params: &active.params,
+                        pss_restricted,
+                    };
+                    (active.rule.check)(
+                        &context,
+                        resource,
+                        &mut Findings::new(active, &identity, start + offset, &mut found),
+                    );
+                }
+                found
+            })
+            .collect();
+        findings.extend(found);
+        start = end;
+    }
     if let Some(min) = options.min_severity.or(config.severity) {
         findings.retain(|f| f.severity >= min);
     }
+    let mut findings = merge_variants(findings, &resources);
     findings.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.rule.id, &a.message, &a.field).cmp(&(
-            b.span.file,
+        let path = |f: &Finding| &sources.get(f.span.file).display;
+        (path(a), a.span.start, a.rule.id, &a.message, &a.field).cmp(&(
+            path(b),
             b.span.start,
             b.rule.id,
             &b.message,
             &b.field,
         ))
     });
-    assign_fingerprints(&mut findings, &loaded.sources);
+    assign_fingerprints(&mut findings, &sources);
     let input = filter::Input {
-        resources: &loaded.resources,
-        sources: &loaded.sources,
+        resources: &resources,
+        sources: &sources,
         config,
         rules: &selected,
     };
     let (dropped, filter_diagnostics) = filter::apply(&mut findings, &input, &options.filter);
-    let mut diagnostics = discovery.diagnostics;
-    diagnostics.extend(loaded.diagnostics);
+    let mut diagnostics = input_diagnostics;
     diagnostics.extend(filter_diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
@@ -217,14 +303,52 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         options.frameworks.clone()
     };
     Ok(Scan {
-        sources: loaded.sources,
-        resources: loaded.resources,
+        sources,
+        resources,
         rules: selected,
         frameworks,
         findings,
         diagnostics,
         dropped,
     })
+}
+
+/// A finding on a field that several kustomizations build from the same
+/// source (overlays sharing a base) is reported once, listing the variants it
+/// appears in. A finding on a field an overlay changed points at the overlay's
+/// file; the resource's own file is added as a related location.
+fn merge_variants(findings: Vec<Finding>, resources: &[Resource]) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut seen: std::collections::HashMap<(&'static str, source::Span, String), usize> =
+        std::collections::HashMap::new();
+    for mut finding in findings {
+        let resource = &resources[finding.resource_index];
+        let Some(variant) = &resource.variant else {
+            merged.push(finding);
+            continue;
+        };
+        let key = (finding.rule.id, finding.span, finding.field.clone());
+        if let Some(&index) = seen.get(&key) {
+            if !merged[index].variants.contains(variant) {
+                merged[index].variants.push(variant.clone());
+            }
+            continue;
+        }
+        finding.variants.push(variant.clone());
+        if finding.span.file != resource.origin.file {
+            let at = resource.body.span.start;
+            finding.related.push(rules::Related {
+                span: source::Span::new(resource.origin.file, at, at),
+                message: format!("{} is defined here", resource.display_name()),
+            });
+        }
+        seen.insert(key, merged.len());
+        merged.push(finding);
+    }
+    for finding in &mut merged {
+        finding.variants.sort();
+    }
+    merged
 }
 
 /// Fingerprints identify a finding by rule, file, resource and field path, not by

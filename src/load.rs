@@ -33,16 +33,20 @@ impl Default for LoadOptions {
     }
 }
 
-/// Every file read, the resources found in them, and what went wrong.
+/// The resources found in the files read, and what went wrong.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub sources: SourceMap,
     pub resources: Vec<Resource>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads and parses the candidates, in parallel; results keep the candidates' order.
-pub fn load_files(candidates: &[Candidate], options: &LoadOptions) -> Loaded {
+/// Reads and parses the candidates, in parallel, adding the files to `sources`;
+/// results keep the candidates' order.
+pub fn load_files(
+    candidates: &[Candidate],
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> Loaded {
     let read: Vec<Result<Option<SourceFile>, Diagnostic>> = candidates
         .par_iter()
         .map(|candidate| read_candidate(candidate, options.max_file_size))
@@ -56,18 +60,19 @@ pub fn load_files(candidates: &[Candidate], options: &LoadOptions) -> Loaded {
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
+    let first = sources.len();
     let parsed: Vec<(Vec<Resource>, Vec<Diagnostic>)> = files
         .par_iter()
         .enumerate()
-        .map(|(index, file)| parse_file(FileId(index as u32), file, options.limits))
+        .map(|(index, file)| parse_file(FileId((first + index) as u32), file, options.limits))
         .collect();
     let mut resources = Vec::new();
     for (mut file_resources, mut file_diagnostics) in parsed {
         resources.append(&mut file_resources);
         diagnostics.append(&mut file_diagnostics);
     }
+    sources.extend(files);
     Loaded {
-        sources: SourceMap::new(files),
         resources,
         diagnostics,
     }
@@ -84,8 +89,31 @@ fn read_candidate(
         FileKind::Manifest => DiagnosticLevel::Error,
         FileKind::Sniff => DiagnosticLevel::Note,
     };
+    let file = read_source(
+        &candidate.path,
+        &candidate.display,
+        candidate.size,
+        max_file_size,
+        level,
+    )?;
+    if candidate.kind == FileKind::Sniff && !looks_like_manifest(&file.text) {
+        return Ok(None);
+    }
+    Ok(Some(file))
+}
+
+/// Reads a text file: refuses files over the size limit (checked on
+/// `size_hint`, the size on disk, and again while reading), binary files and
+/// text that is not UTF-8, with a diagnostic of `level`.
+pub fn read_source(
+    path: &std::path::Path,
+    display: &str,
+    size_hint: u64,
+    max_file_size: u64,
+    level: DiagnosticLevel,
+) -> Result<SourceFile, Diagnostic> {
     let diagnostic =
-        |code, message: String| Diagnostic::new(level, code, candidate.display.clone(), message);
+        |code, message: String| Diagnostic::new(level, code, display.to_string(), message);
     let too_large = |size: u64| {
         diagnostic(
             DiagnosticCode::FileTooLarge,
@@ -96,25 +124,21 @@ fn read_candidate(
             ),
         )
     };
-    if candidate.size > max_file_size {
-        return Err(too_large(candidate.size));
+    if size_hint > max_file_size {
+        return Err(too_large(size_hint));
     }
-    let file = File::open(&candidate.path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         diagnostic(
             DiagnosticCode::Unreadable,
             format!("not scanned: cannot read the file: {e}"),
         )
-    })?;
+    };
+    let file = File::open(path).map_err(unreadable)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit: files can grow, and sizes can lie.
     file.take(max_file_size.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| {
-            diagnostic(
-                DiagnosticCode::Unreadable,
-                format!("not scanned: cannot read the file: {e}"),
-            )
-        })?;
+        .map_err(unreadable)?;
     if bytes.len() as u64 > max_file_size {
         return Err(too_large(bytes.len() as u64));
     }
@@ -142,15 +166,12 @@ fn read_candidate(
             .at(Position::new(line, column)));
         }
     };
-    if candidate.kind == FileKind::Sniff && !looks_like_manifest(text) {
-        return Ok(None);
-    }
-    Ok(Some(SourceFile::new(
-        candidate.path.clone(),
-        candidate.display.clone(),
+    Ok(SourceFile::new(
+        path.to_path_buf(),
+        display.to_string(),
         text.to_string(),
         sha256,
-    )))
+    ))
 }
 
 /// Whether a file of unknown type starts like a Kubernetes manifest: its first

@@ -47,6 +47,13 @@ enum Command {
         #[arg(long, short, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Print the Kubernetes objects Vigie sees: plain manifests as read, and
+    /// kustomizations built as `kubectl kustomize` builds them.
+    Render {
+        /// Files and directories (a directory with a kustomization is built).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
     /// Print a rule's documentation: what it checks, why, an example and the fix.
     Explain {
         /// Rule ID (PSS001) or name (privileged-container).
@@ -143,6 +150,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan(*args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
+        Command::Render { paths } => render(paths),
     };
     result.unwrap_or_else(|message| {
         eprintln!("vigie: error: {message}");
@@ -276,6 +284,44 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let failed = scan.fails();
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn render(paths: Vec<PathBuf>) -> Result<ExitCode, String> {
+    let options = ScanOptions::default();
+    let mut out = String::new();
+    let mut diagnostics = Vec::new();
+    for path in &paths {
+        let loaded = vigie::render(path, &options).map_err(|e| e.to_string())?;
+        for resource in &loaded.resources {
+            out.push_str("---\n");
+            out.push_str(&vigie::source::emit::to_yaml(&resource.body));
+        }
+        diagnostics.extend(loaded.diagnostics);
+    }
+    write_stdout(&out)?;
+    let mut failed = false;
+    for diagnostic in &diagnostics {
+        if diagnostic.level == vigie::diagnostic::DiagnosticLevel::Note {
+            continue;
+        }
+        failed |= diagnostic.level == vigie::diagnostic::DiagnosticLevel::Error;
+        let at = diagnostic
+            .position
+            .map(|p| format!(":{}:{}", p.line, p.column))
+            .unwrap_or_default();
+        eprintln!(
+            "{}{at}: {}[{}] {}",
+            diagnostic.path,
+            diagnostic.level.as_str(),
+            diagnostic.code.as_str(),
+            diagnostic.message
+        );
+    }
     Ok(if failed {
         ExitCode::from(1)
     } else {

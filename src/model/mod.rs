@@ -10,5 +10,5 @@ mod selector;
 
 pub use pod::{Container, ContainerKind, PodTemplate, pod_template};
 pub use repo::{Repo, metadata_labels};
-pub use resource::{Origin, Resource, resources_from_document};
+pub use resource::{Origin, Resource, is_cluster_scoped_kind, resources_from_document};
 pub use selector::{Labels, Selector};

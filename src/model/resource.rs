@@ -23,6 +23,8 @@ pub struct Resource {
     /// The whole object, `apiVersion` and `kind` included.
     pub body: Node,
     pub origin: Origin,
+    /// For an object built by a kustomization: that kustomization's directory.
+    pub variant: Option<String>,
 }
 
 impl Resource {
@@ -41,7 +43,16 @@ impl Resource {
             kind,
             body,
             origin,
+            variant: None,
         }
+    }
+
+    /// A resource built by a kustomization (`variant`), when it has a type.
+    pub fn built(body: Node, origin: Origin, variant: String) -> Option<Resource> {
+        let (api_version, kind) = type_meta(&body)?;
+        let mut resource = Resource::new(body, api_version, kind, origin);
+        resource.variant = Some(variant);
+        Some(resource)
     }
 
     /// The API group: `apps` for `apps/v1`, empty for the core group (`v1`).
@@ -71,8 +82,15 @@ impl Resource {
     /// [`Repo::is_cluster_scoped`](super::Repo::is_cluster_scoped) also reads the
     /// CustomResourceDefinitions of the scan.
     pub fn is_cluster_scoped(&self) -> bool {
-        let kind = self.kind.as_str();
-        match self.group() {
+        is_cluster_scoped_kind(self.group(), &self.kind)
+    }
+}
+
+/// Whether a built-in kind of an API group is cluster-scoped (kinds this list
+/// does not know are taken as namespaced, like most custom resources).
+pub fn is_cluster_scoped_kind(group: &str, kind: &str) -> bool {
+    {
+        match group {
             "" => matches!(
                 kind,
                 "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus"
@@ -138,7 +156,9 @@ impl Resource {
             _ => false,
         }
     }
+}
 
+impl Resource {
     /// Where to point when a finding concerns the whole object: its
     /// `metadata.name`, else its `kind`, else its first line.
     pub fn anchor_span(&self) -> Span {

@@ -86,6 +86,61 @@ impl<'a> Selector<'a> {
         selector
     }
 
+    /// Parses the string form of a label selector (`app=web,tier in (a,b),
+    /// !canary`), as used by `kubectl -l` and Kustomize patch targets.
+    pub fn parse(text: &'a str) -> Result<Self, String> {
+        let mut selector = Selector {
+            labels: Vec::new(),
+            requirements: Vec::new(),
+            invalid: false,
+        };
+        let mut rest = text.trim();
+        while !rest.is_empty() {
+            // A requirement ends at the next comma outside parentheses.
+            let mut depth = 0;
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    c == ',' && depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let part = rest[..end].trim();
+            rest = rest[end..].trim_start_matches(',').trim_start();
+            if part.is_empty() {
+                continue;
+            }
+            let requirement = if let Some(key) = part.strip_prefix('!') {
+                Requirement::DoesNotExist(key.trim())
+            } else if let Some((key, value)) = part.split_once("!=") {
+                Requirement::NotIn(key.trim(), vec![value.trim()])
+            } else if let Some((key, value)) =
+                part.split_once("==").or_else(|| part.split_once('='))
+            {
+                Requirement::In(key.trim(), vec![value.trim()])
+            } else if let Some((key, values)) = split_set(part, " notin ") {
+                Requirement::NotIn(key, values)
+            } else if let Some((key, values)) = split_set(part, " in ") {
+                Requirement::In(key, values)
+            } else if part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            {
+                Requirement::Exists(part)
+            } else {
+                return Err(format!(
+                    "invalid label selector {text:?}: cannot read {part:?}"
+                ));
+            };
+            selector.requirements.push(requirement);
+        }
+        Ok(selector)
+    }
+
     /// A Service's `spec.selector`: a plain map. A Service without a selector
     /// selects no pod.
     pub fn service_selector(node: Option<&'a Node>) -> Self {
@@ -123,6 +178,20 @@ impl<'a> Selector<'a> {
                 Requirement::DoesNotExist(k) => labels.get(k).is_none(),
             })
     }
+}
+
+/// `key in (a, b)` → (`key`, [`a`, `b`]).
+fn split_set<'a>(part: &'a str, operator: &str) -> Option<(&'a str, Vec<&'a str>)> {
+    let (key, values) = part.split_once(operator)?;
+    let values = values.trim().strip_prefix('(')?.strip_suffix(')')?;
+    Some((
+        key.trim(),
+        values
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -172,6 +241,28 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn parses_string_selectors() {
+        let pod = node("app: web\ntier: front\n");
+        let labels = Labels::of(Some(&pod));
+        for (text, expected) in [
+            ("app=web", true),
+            ("app==web,tier!=back", true),
+            ("tier in (front, back),!canary", true),
+            ("app notin (web)", false),
+            ("canary", false),
+            ("", true),
+        ] {
+            assert_eq!(
+                Selector::parse(text).unwrap().matches(&labels),
+                expected,
+                "{text}"
+            );
+        }
+        assert!(Selector::parse("app=(").is_ok());
+        assert!(Selector::parse("a b c").is_err());
     }
 
     #[test]

@@ -57,6 +57,8 @@ struct FindingOut<'a> {
     field: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<RelatedOut<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    variants: &'a [String],
     frameworks: Vec<&'static str>,
     fingerprint: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,6 +144,7 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                         }
                     })
                     .collect(),
+                variants: &f.variants,
                 frameworks: frameworks::of_rule(f.rule),
                 fingerprint: &f.fingerprint,
                 suppression: f.suppression.as_ref(),

@@ -199,6 +199,8 @@ struct LogicalLocation {
 struct ResultProperties<'a> {
     severity: Severity,
     field: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    variants: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -354,6 +356,7 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                 properties: ResultProperties {
                     severity: f.severity,
                     field: &f.field,
+                    variants: &f.variants,
                 },
             }
         })

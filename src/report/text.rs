@@ -85,6 +85,14 @@ pub fn render(scan: &Scan, options: &TextOptions) -> String {
             &paint,
             finding.severity,
         );
+        if !finding.variants.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} {}",
+                paint.dim("   = in"),
+                finding.variants.join(", ")
+            );
+        }
         for related in &finding.related {
             let file = scan.sources.get(related.span.file);
             let _ = writeln!(

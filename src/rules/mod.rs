@@ -338,6 +338,9 @@ pub struct Finding {
     pub resource_index: usize,
     /// Other places that explain the finding.
     pub related: Vec<Related>,
+    /// The kustomizations (directories) whose output holds the finding; empty
+    /// for plain manifests.
+    pub variants: Vec<String>,
     /// Stable across runs and unrelated edits; set once all findings are known.
     pub fingerprint: String,
     /// Why the finding is accepted, when an ignore comment, annotation or
@@ -419,6 +422,7 @@ impl<'a> Findings<'a> {
             resource: Arc::clone(self.resource),
             resource_index: self.resource_index,
             related,
+            variants: Vec::new(),
             fingerprint: String::new(),
             suppression: None,
         });

@@ -1,5 +1,6 @@
 //! Scanned files and the spanned trees loaded from them.
 
+pub mod emit;
 mod span;
 pub mod yaml;
 
@@ -72,11 +73,34 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl SourceMap {
     pub fn new(files: Vec<SourceFile>) -> Self {
-        SourceMap { files }
+        let mut map = SourceMap::default();
+        map.extend(files);
+        map
+    }
+
+    /// Adds a file; its id is the next one.
+    pub fn push(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.by_path.insert(file.path.clone(), id);
+        self.files.push(file);
+        id
+    }
+
+    /// Adds files; their ids follow the existing ones.
+    pub fn extend(&mut self, files: Vec<SourceFile>) {
+        for file in files {
+            self.push(file);
+        }
+    }
+
+    /// The file read from this path, if any.
+    pub fn find(&self, path: &std::path::Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

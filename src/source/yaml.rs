@@ -219,6 +219,20 @@ pub struct Limits {
     pub alias_budget_floor: usize,
     /// …or this many times the nodes written in the document, if larger.
     pub alias_budget_ratio: usize,
+    /// How plain scalars are typed.
+    pub typing: Typing,
+}
+
+/// Which reader's typing of plain scalars to follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Typing {
+    /// The API server's (sigs.k8s.io/yaml, YAML 1.1): `yes`, `on`, `y` are
+    /// booleans. What `kubectl apply -f` sends.
+    #[default]
+    Kubernetes,
+    /// kustomize's (kyaml, YAML 1.2): only `true` and `false` are booleans,
+    /// and kustomize writes `yes` back quoted, so the API server gets text.
+    Kustomize,
 }
 
 impl Default for Limits {
@@ -227,12 +241,13 @@ impl Default for Limits {
             max_depth: 200,
             alias_budget_floor: 100_000,
             alias_budget_ratio: 10,
+            typing: Typing::Kubernetes,
         }
     }
 }
 
 /// One YAML document of a file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Document {
     /// 0-based position of the document in its file.
     pub index: usize,
@@ -541,6 +556,10 @@ impl<'a> Builder<'a> {
 
     fn run(&mut self, text: &str) -> Result<(), ScanError> {
         let mut parser = Parser::new_from_str(text);
+        // A block scalar on the text's last line, with no line break after it,
+        // has no final line break to keep; saphyr adds one all the same.
+        let unterminated =
+            (!text.is_empty() && !text.ends_with('\n')).then(|| text.chars().count());
         while let Some(event) = parser.next_event() {
             let (event, span) = event?;
             match event {
@@ -565,7 +584,13 @@ impl<'a> Builder<'a> {
                     self.next_index += 1;
                 }
                 _ if self.abandoned => {}
-                Event::Scalar(value, style, anchor, tag) => {
+                Event::Scalar(mut value, style, anchor, tag) => {
+                    if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                        && unterminated.is_some_and(|end| span.end.index() >= end)
+                        && value.ends_with('\n')
+                    {
+                        value.to_mut().pop();
+                    }
                     let span = self.span(&span.start, &span.end);
                     let span = block_scalar_span(span, style);
                     self.written += 1;
@@ -698,6 +723,7 @@ impl<'a> Builder<'a> {
         anchor: usize,
         span: Span,
     ) {
+        let typing = self.limits.typing;
         if let Some(Frame {
             kind: FrameKind::Map(MapBuilder {
                 key: key @ None, ..
@@ -716,7 +742,7 @@ impl<'a> Builder<'a> {
             *key = Some(if is_merge {
                 PendingKey::Merge(span)
             } else {
-                let value = resolve_scalar(text, style, tag);
+                let value = resolve_typed(text, style, tag, typing);
                 PendingKey::Key(Key {
                     text: key_text(&value),
                     span,
@@ -724,7 +750,7 @@ impl<'a> Builder<'a> {
             });
             if anchor != 0 {
                 let node = Node {
-                    value: resolve_scalar(text, style, tag),
+                    value: resolve_typed(text, style, tag, typing),
                     span,
                 };
                 self.anchors.insert(anchor, (node, 1));
@@ -732,7 +758,7 @@ impl<'a> Builder<'a> {
             return;
         }
         let node = Node {
-            value: resolve_scalar(text, style, tag),
+            value: resolve_typed(text, style, tag, typing),
             span,
         };
         self.complete(node, 1, anchor);
@@ -852,6 +878,20 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+}
+
+/// Types a scalar for the reader a load follows.
+fn resolve_typed(text: &str, style: ScalarStyle, tag: Option<&Tag>, typing: Typing) -> Value {
+    match resolve_scalar(text, style, tag) {
+        Value::Bool(_)
+            if typing == Typing::Kustomize
+                && tag.is_none()
+                && !matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") =>
+        {
+            Value::Str(text.into())
+        }
+        value => value,
     }
 }
 
@@ -1100,6 +1140,16 @@ mod tests {
         assert_eq!(v("t"), Value::Str("0".into()));
         assert_eq!(v("u"), Value::Float(9223372036854775808.0));
         assert_eq!(v("v"), Value::Float(f64::INFINITY));
+    }
+
+    #[test]
+    fn block_scalar_at_end_of_text_has_no_line_break_to_keep() {
+        let text = |t: &str| root(t).get("a").unwrap().as_str().unwrap().to_string();
+        assert_eq!(text("a: |\n  x\n  y"), "x\ny");
+        assert_eq!(text("a: |\n  x\n  y\n"), "x\ny\n");
+        assert_eq!(text("a: |+\n  x\n  y"), "x\ny");
+        assert_eq!(text("a: >\n  x\n  y"), "x y");
+        assert_eq!(text("a: |\n  x\nb: 1"), "x\n");
     }
 
     #[test]
