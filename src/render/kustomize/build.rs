@@ -275,7 +275,10 @@ impl<'w, 'a> Builder<'w, 'a> {
                 "Helm charts are not inflated by this version of Vigie",
             ),
             ("openapi", "custom OpenAPI schemas are not read"),
-            ("crds", "CRD schemas are not read (custom resources are merged as plain JSON)"),
+            (
+                "crds",
+                "CRD schemas are not read (custom resources are merged as plain JSON)",
+            ),
         ] {
             if let Some(span) = k.field_span(field) {
                 let code = if field.starts_with("helm") {
