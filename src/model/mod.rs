@@ -7,8 +7,10 @@ pub mod rbac;
 mod repo;
 mod resource;
 mod selector;
+pub mod terraform;
 
 pub use pod::{Container, ContainerKind, PodTemplate, pod_template};
 pub use repo::{Repo, metadata_labels};
 pub use resource::{Origin, Resource, is_cluster_scoped_kind, resources_from_document};
 pub use selector::{Labels, Selector};
+pub use terraform::{TfAttribute, TfBlock, TfInput, TfResource, TfValue};
