@@ -1,4 +1,5 @@
 //! The Helm engine: charts rendered in-process like `helm template`, every
 //! field of a rendered object traced to the template line that produced it.
 
+pub mod functions;
 pub mod value;

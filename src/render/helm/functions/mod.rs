@@ -1,0 +1,48 @@
+//! The functions Helm templates call: the Sprig v3 set as Helm ships it, and
+//! Helm's own (`toYaml`, `fromYaml`, `toJson`, …). The template engine
+//! provides the few that need it (`include`, `tpl`, `required`, `fail`,
+//! `lookup`, and Go's builtins); everything here is a plain function of its
+//! arguments and of [`Env`].
+
+use std::cell::Cell;
+
+use super::value::Value;
+
+/// What functions may read besides their arguments. Vigie never reads the
+/// clock or the system's randomness: `now` is fixed and the generators
+/// (`randAlphaNum`, `uuidv4`, `genCA`, …) draw from a seeded sequence, so
+/// renders are reproducible.
+pub struct Env {
+    /// Unix seconds `now` returns.
+    pub now: i64,
+    /// State of the deterministic generator.
+    pub seed: Cell<u64>,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Env {
+            // 2000-01-01T00:00:00Z: obviously not a real time.
+            now: 946_684_800,
+            seed: Cell::new(0x5eed_1e5e_ed5e_ed01),
+        }
+    }
+}
+
+/// A function: its arguments already evaluated; an error is the text Go's
+/// template engine would show after `error calling NAME: `.
+pub type Function = fn(&Env, &[Value]) -> Result<Value, String>;
+
+/// A function Helm templates can call.
+pub struct FunctionDef {
+    pub name: &'static str,
+    pub function: Function,
+    /// Its result differs from helm's on purpose (random or crypto
+    /// generators): the fields it produces are marked as generated.
+    pub generated: bool,
+}
+
+/// Every function of this module.
+pub fn all() -> Vec<FunctionDef> {
+    Vec::new()
+}
