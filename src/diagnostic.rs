@@ -74,6 +74,8 @@ pub enum DiagnosticCode {
     RemoteNotFetched,
     /// A kustomization feature Vigie does not apply (plugins, vars, …).
     KustomizeUnsupported,
+    /// A rule could not judge a value known only after `terraform apply`.
+    UnknownValue,
 }
 
 impl DiagnosticCode {
@@ -99,6 +101,7 @@ impl DiagnosticCode {
             DiagnosticCode::KustomizeBuild => "kustomize-build",
             DiagnosticCode::RemoteNotFetched => "remote-not-fetched",
             DiagnosticCode::KustomizeUnsupported => "kustomize-unsupported",
+            DiagnosticCode::UnknownValue => "unknown-value",
         }
     }
 }

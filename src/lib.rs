@@ -25,7 +25,7 @@ use diagnostic::Diagnostic;
 use discover::{DiscoverError, DiscoverOptions};
 use filter::{Dropped, FilterOptions};
 use load::LoadOptions;
-use model::{Repo, Resource};
+use model::{Repo, Resource, TfResource};
 use rules::{ActiveRule, Context, Finding, Findings, Severity};
 use source::SourceMap;
 
@@ -53,6 +53,7 @@ pub struct ScanOptions {
 pub struct Scan {
     pub sources: SourceMap,
     pub resources: Vec<Resource>,
+    pub terraform: Vec<TfResource>,
     /// The rules that ran, in ID order, with their configured severity and
     /// parameters.
     pub rules: Vec<ActiveRule>,
@@ -156,6 +157,8 @@ pub struct Loaded {
     pub sources: SourceMap,
     /// Plain manifests first, then the objects of each kustomization, together.
     pub resources: Vec<Resource>,
+    /// Terraform resource instances, from HCL modules and plans.
+    pub terraform: Vec<TfResource>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -196,6 +199,7 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     Ok(Loaded {
         sources,
         resources,
+        terraform: Vec::new(),
         diagnostics,
     })
 }
@@ -215,6 +219,7 @@ pub fn render(path: &std::path::Path, options: &ScanOptions) -> Result<Loaded, E
         return Ok(Loaded {
             sources,
             resources: built.resources,
+            terraform: Vec::new(),
             diagnostics: built.diagnostics,
         });
     }
@@ -231,6 +236,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     let Loaded {
         sources,
         resources,
+        terraform,
         diagnostics: input_diagnostics,
     } = load_inputs(options)?;
     let pss_restricted = selected
@@ -254,15 +260,19 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
                 let identity = std::sync::Arc::new(rules::ResourceIdentity::of(resource));
                 let mut found = Vec::new();
                 for active in &selected {
+                    let rules::Check::Kubernetes(check) = active.rule.check else {
+                        continue;
+                    };
                     let context = Context {
                         repo: &repo,
                         params: &active.params,
                         pss_restricted,
                     };
-                    (active.rule.check)(
+                    let subject = rules::Subject::Kubernetes(start + offset);
+                    check(
                         &context,
                         resource,
-                        &mut Findings::new(active, &identity, start + offset, &mut found),
+                        &mut Findings::new(active, &identity, subject, &mut found),
                     );
                 }
                 found
@@ -271,6 +281,47 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         findings.extend(found);
         start = end;
     }
+    let repo = Repo::terraform(&terraform);
+    let found: Vec<Finding> = terraform
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(index, resource)| {
+            let identity = std::sync::Arc::new(rules::ResourceIdentity::of_terraform(resource));
+            let mut found = Vec::new();
+            for active in &selected {
+                let rules::Check::Terraform(check) = active.rule.check else {
+                    continue;
+                };
+                let context = Context {
+                    repo: &repo,
+                    params: &active.params,
+                    pss_restricted,
+                };
+                let subject = rules::Subject::Terraform(index);
+                check(
+                    &context,
+                    resource,
+                    &mut Findings::new(active, &identity, subject, &mut found),
+                );
+            }
+            found
+        })
+        .collect();
+    findings.extend(found);
+    let mut undetermined_notes = Vec::new();
+    findings.retain(|f| {
+        if f.undetermined {
+            let mut note = Diagnostic::new(
+                diagnostic::DiagnosticLevel::Note,
+                diagnostic::DiagnosticCode::UnknownValue,
+                sources.get(f.span.file).display.clone(),
+                format!("{} not checked: {}", f.rule.id, f.message),
+            );
+            note.position = Some(f.span.start);
+            undetermined_notes.push(note);
+        }
+        !f.undetermined
+    });
     if let Some(min) = options.min_severity.or(config.severity) {
         findings.retain(|f| f.severity >= min);
     }
@@ -288,6 +339,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     assign_fingerprints(&mut findings, &sources);
     let input = filter::Input {
         resources: &resources,
+        terraform: &terraform,
         sources: &sources,
         config,
         rules: &selected,
@@ -295,6 +347,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     let (dropped, filter_diagnostics) = filter::apply(&mut findings, &input, &options.filter);
     let mut diagnostics = input_diagnostics;
     diagnostics.extend(filter_diagnostics);
+    diagnostics.extend(undetermined_notes);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let frameworks = if options.frameworks.is_empty() {
@@ -305,6 +358,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     Ok(Scan {
         sources,
         resources,
+        terraform,
         rules: selected,
         frameworks,
         findings,
@@ -322,7 +376,11 @@ fn merge_variants(findings: Vec<Finding>, resources: &[Resource]) -> Vec<Finding
     let mut seen: std::collections::HashMap<(&'static str, source::Span, String), usize> =
         std::collections::HashMap::new();
     for mut finding in findings {
-        let resource = &resources[finding.resource_index];
+        let rules::Subject::Kubernetes(index) = finding.subject else {
+            merged.push(finding);
+            continue;
+        };
+        let resource = &resources[index];
         let Some(variant) = &resource.variant else {
             merged.push(finding);
             continue;

@@ -13,9 +13,9 @@ use globset::{Glob, GlobBuilder, GlobMatcher};
 
 use crate::config::{Config, Exception};
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
-use crate::model::Resource;
-use crate::rules::{ActiveRule, Finding, Suppression, SuppressionKind};
-use crate::source::SourceMap;
+use crate::model::{Resource, TfResource};
+use crate::rules::{ActiveRule, Finding, Subject, Suppression, SuppressionKind};
+use crate::source::{SourceMap, Span};
 use baseline::Baseline;
 use changes::ChangedLines;
 use date::Date;
@@ -52,6 +52,7 @@ pub struct Dropped {
 /// Everything the filters need to know about the scan.
 pub struct Input<'a> {
     pub resources: &'a [Resource],
+    pub terraform: &'a [TfResource],
     pub sources: &'a SourceMap,
     pub config: &'a Config,
     pub rules: &'a [ActiveRule],
@@ -91,27 +92,42 @@ fn apply_ignores(findings: &mut [Finding], input: &Input<'_>, diagnostics: &mut 
     let mut warned = BTreeSet::new();
     for finding in findings.iter_mut() {
         let file = input.sources.get(finding.span.file);
-        let resource = &input.resources[finding.resource_index];
-        let resource_file = input.sources.get(resource.origin.file);
+        // The resource's first line (a manifest's document start, a Terraform
+        // block's header) may carry an ignore for all its findings.
+        let (start, kubernetes) = match finding.subject {
+            Subject::Kubernetes(index) => {
+                let resource = &input.resources[index];
+                (
+                    Span::new(
+                        resource.origin.file,
+                        resource.body.span.start,
+                        resource.body.span.start,
+                    ),
+                    Some(resource),
+                )
+            }
+            Subject::Terraform(index) => (input.terraform[index].body.span, None),
+        };
+        let resource_file = input.sources.get(start.file);
         let mut candidates: Vec<(Ignore, &str)> =
             ignores::comments_at(file, finding.span.start.line)
                 .into_iter()
                 .map(|i| (i, file.display.as_str()))
                 .collect();
-        if resource.body.span.start.line != finding.span.start.line
-            || resource.origin.file != finding.span.file
-        {
+        if start.start.line != finding.span.start.line || start.file != finding.span.file {
             candidates.extend(
-                ignores::comments_at(resource_file, resource.body.span.start.line)
+                ignores::comments_at(resource_file, start.start.line)
                     .into_iter()
                     .map(|i| (i, resource_file.display.as_str())),
             );
         }
-        candidates.extend(
-            ignores::annotation(resource)
-                .into_iter()
-                .map(|i| (i, resource_file.display.as_str())),
-        );
+        if let Some(resource) = kubernetes {
+            candidates.extend(
+                ignores::annotation(resource)
+                    .into_iter()
+                    .map(|i| (i, resource_file.display.as_str())),
+            );
+        }
         let Some((ignore, path)) = candidates.into_iter().find(|(i, _)| i.covers(finding.rule))
         else {
             continue;

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::Resource;
+use super::TfResource;
 use super::selector::Labels;
 use crate::source::yaml::Node;
 
@@ -12,6 +13,7 @@ use crate::source::yaml::Node;
 #[derive(Debug)]
 pub struct Repo<'a> {
     resources: &'a [Resource],
+    terraform: &'a [TfResource],
     by_kind: HashMap<&'a str, Vec<usize>>,
     by_namespace: HashMap<(&'a str, Option<&'a str>), Vec<usize>>,
 }
@@ -30,9 +32,24 @@ impl<'a> Repo<'a> {
         }
         Repo {
             resources,
+            terraform: &[],
             by_kind,
             by_namespace,
         }
+    }
+
+    /// A repository of Terraform resources (cross-resource Terraform rules
+    /// look them up here).
+    pub fn terraform(resources: &'a [TfResource]) -> Self {
+        Repo {
+            terraform: resources,
+            ..Repo::new(&[])
+        }
+    }
+
+    /// The Terraform resources of the scan.
+    pub fn terraform_resources(&self) -> &'a [TfResource] {
+        self.terraform
     }
 
     pub fn resources(&self) -> &'a [Resource] {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{Repo, Resource};
+use crate::model::{Repo, Resource, TfResource};
 use crate::source::Span;
 
 /// How much a finding matters.
@@ -210,7 +210,30 @@ impl Context<'_> {
 
 /// A rule's check: reads one resource (and, if it needs to, the others) and
 /// reports what is wrong with it.
-pub type Check = fn(&Context<'_>, &Resource, &mut Findings<'_>);
+/// What a rule checks, one object at a time: a Kubernetes object, or a
+/// Terraform resource instance.
+#[derive(Clone, Copy)]
+pub enum Check {
+    Kubernetes(fn(&Context<'_>, &Resource, &mut Findings<'_>)),
+    Terraform(fn(&Context<'_>, &TfResource, &mut Findings<'_>)),
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Check::Kubernetes(_) => "Check::Kubernetes",
+            Check::Terraform(_) => "Check::Terraform",
+        })
+    }
+}
+
+/// The object a finding is about: an index into the scan's Kubernetes
+/// objects or into its Terraform resources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Kubernetes(usize),
+    Terraform(usize),
+}
 
 /// A rule: stable identity, documentation and check.
 #[derive(Debug)]
@@ -304,6 +327,16 @@ impl ResourceIdentity {
     }
 
     /// `Deployment shop/web`.
+    /// A Terraform resource: its type as the kind, its address as the name.
+    pub fn of_terraform(resource: &TfResource) -> Self {
+        ResourceIdentity {
+            api_version: "terraform".to_string(),
+            kind: resource.resource_type.clone(),
+            namespace: None,
+            name: Some(resource.address.clone()),
+        }
+    }
+
     pub fn display(&self) -> String {
         let name = self.name.as_deref().unwrap_or("(unnamed)");
         match &self.namespace {
@@ -334,8 +367,8 @@ pub struct Finding {
     /// `spec.template.spec.containers[name=app].securityContext.privileged`.
     pub field: String,
     pub resource: Arc<ResourceIdentity>,
-    /// Index of the resource in the scan's resources.
-    pub resource_index: usize,
+    /// The object the finding is about.
+    pub subject: Subject,
     /// Other places that explain the finding.
     pub related: Vec<Related>,
     /// The kustomizations (directories) whose output holds the finding; empty
@@ -346,6 +379,9 @@ pub struct Finding {
     /// Why the finding is accepted, when an ignore comment, annotation or
     /// exception covers it.
     pub suppression: Option<Suppression>,
+    /// Not a finding: the rule could not judge an unknown value (see
+    /// [`Findings::undetermined`]). The scan turns these into notes.
+    pub undetermined: bool,
 }
 
 /// Where an acceptance of a finding is written.
@@ -379,23 +415,23 @@ pub struct Suppression {
 pub struct Findings<'a> {
     rule: &'a ActiveRule,
     resource: &'a Arc<ResourceIdentity>,
-    resource_index: usize,
+    subject: Subject,
     found: &'a mut Vec<Finding>,
 }
 
 impl<'a> Findings<'a> {
-    /// Collects the findings of `rule` on the resource `resource_index`, whose
+    /// Collects the findings of `rule` on `subject`, whose
     /// identity (shared by its findings) is `resource`.
     pub fn new(
         rule: &'a ActiveRule,
         resource: &'a Arc<ResourceIdentity>,
-        resource_index: usize,
+        subject: Subject,
         found: &'a mut Vec<Finding>,
     ) -> Self {
         Findings {
             rule,
             resource,
-            resource_index,
+            subject,
             found,
         }
     }
@@ -420,12 +456,22 @@ impl<'a> Findings<'a> {
             span,
             field,
             resource: Arc::clone(self.resource),
-            resource_index: self.resource_index,
+            subject: self.subject,
             related,
             variants: Vec::new(),
             fingerprint: String::new(),
             suppression: None,
+            undetermined: false,
         });
+    }
+
+    /// Says the rule cannot judge a value Vigie cannot know (a Terraform value
+    /// known only after apply): not a finding; `--verbose` shows it as a note.
+    pub fn undetermined(&mut self, span: Span, field: String, message: String) {
+        self.report(span, field, message);
+        if let Some(last) = self.found.last_mut() {
+            last.undetermined = true;
+        }
     }
 }
 

@@ -83,7 +83,7 @@ declare_rule! {
                 default: ParamDefault::Int(256),
             },
         ],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -63,7 +63,7 @@ declare_rule! {
         summary: "Kubernetes dashboard exposed or usable without login",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

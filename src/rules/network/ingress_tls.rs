@@ -75,7 +75,7 @@ declare_rule! {
         summary: "Ingress serves a host without TLS",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

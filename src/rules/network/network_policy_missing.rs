@@ -78,7 +78,7 @@ declare_rule! {
         summary: "No NetworkPolicy selects the workload's pods",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -67,7 +67,7 @@ declare_rule! {
         summary: "Service of type LoadBalancer is reachable from anywhere",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

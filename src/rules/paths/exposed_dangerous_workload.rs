@@ -130,7 +130,7 @@ declare_rule! {
             description: "host paths (and everything below them) that count as sensitive when mounted",
             default: ParamDefault::List(SENSITIVE_HOST_PATHS),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -54,7 +54,7 @@ declare_rule! {
         summary: "Container does not set allowPrivilegeEscalation: false",
         frameworks: RESTRICTED,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

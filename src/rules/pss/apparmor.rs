@@ -60,7 +60,7 @@ declare_rule! {
         summary: "AppArmor profile set to something other than the runtime default or a local profile",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -64,7 +64,7 @@ declare_rule! {
         summary: "Container adds a capability outside the Baseline set",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -62,7 +62,7 @@ declare_rule! {
         summary: "Container does not drop ALL capabilities, or adds one other than NET_BIND_SERVICE",
         frameworks: RESTRICTED,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

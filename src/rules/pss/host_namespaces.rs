@@ -58,7 +58,7 @@ declare_rule! {
         summary: "Pod shares the host's network, PID or IPC namespace",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

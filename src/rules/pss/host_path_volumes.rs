@@ -69,7 +69,7 @@ declare_rule! {
         summary: "Pod mounts a hostPath volume",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

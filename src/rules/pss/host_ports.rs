@@ -55,7 +55,7 @@ declare_rule! {
         summary: "Container binds a port of the node (hostPort)",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -59,7 +59,7 @@ declare_rule! {
         summary: "Probe or lifecycle handler targets an explicit host",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

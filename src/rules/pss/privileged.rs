@@ -54,7 +54,7 @@ declare_rule! {
         summary: "Container runs privileged",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -54,7 +54,7 @@ declare_rule! {
         summary: "Container unmasks /proc (procMount other than Default)",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

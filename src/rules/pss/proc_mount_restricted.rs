@@ -54,7 +54,7 @@ declare_rule! {
         summary: "Container unmasks /proc in a user-namespace pod",
         frameworks: RESTRICTED,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

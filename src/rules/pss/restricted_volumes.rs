@@ -70,7 +70,7 @@ declare_rule! {
         summary: "Volume type not allowed by the Restricted profile",
         frameworks: RESTRICTED,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -65,7 +65,7 @@ declare_rule! {
         summary: "Container may run as root (runAsNonRoot not true)",
         frameworks: RESTRICTED,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -65,7 +65,7 @@ declare_rule! {
         summary: "Pod or container runs as UID 0 (runAsUser: 0)",
         frameworks: RESTRICTED,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -66,7 +66,7 @@ declare_rule! {
         summary: "Seccomp profile set to Unconfined (or to no type)",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

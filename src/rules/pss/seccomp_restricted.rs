@@ -57,7 +57,7 @@ declare_rule! {
         summary: "Container runs without a seccomp profile",
         frameworks: RESTRICTED,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -61,7 +61,7 @@ declare_rule! {
         summary: "Custom SELinux type, user or role",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

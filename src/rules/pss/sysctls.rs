@@ -64,7 +64,7 @@ declare_rule! {
         summary: "Pod sets a sysctl outside the safe set",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

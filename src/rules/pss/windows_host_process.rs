@@ -59,7 +59,7 @@ declare_rule! {
         summary: "Pod or container runs as a Windows HostProcess container",
         frameworks: BASELINE,
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

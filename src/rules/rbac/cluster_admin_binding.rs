@@ -70,7 +70,7 @@ declare_rule! {
             description: "Names of subjects (users, groups or service accounts) that may hold cluster-admin, e.g. a break-glass group",
             default: ParamDefault::List(&[]),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -60,7 +60,7 @@ declare_rule! {
         summary: "Role or ClusterRole can approve certificate signing requests",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -62,7 +62,7 @@ declare_rule! {
         summary: "Role or ClusterRole grants the bind, escalate or impersonate verb",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

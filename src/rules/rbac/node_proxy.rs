@@ -55,7 +55,7 @@ declare_rule! {
         summary: "Role or ClusterRole gives access to the nodes/proxy subresource",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

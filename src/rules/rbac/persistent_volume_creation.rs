@@ -57,7 +57,7 @@ declare_rule! {
         summary: "Role or ClusterRole can create PersistentVolumes",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

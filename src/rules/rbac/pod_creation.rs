@@ -54,7 +54,7 @@ declare_rule! {
         summary: "Role or ClusterRole can create pods or workloads that create pods",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -61,7 +61,7 @@ declare_rule! {
             description: "Accept rules limited to named Secrets with resourceNames",
             default: ParamDefault::Bool(false),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -81,7 +81,7 @@ declare_rule! {
                 "system:public-info-viewer",
             ]),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -54,7 +54,7 @@ declare_rule! {
         summary: "Role or ClusterRole can create service account tokens",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

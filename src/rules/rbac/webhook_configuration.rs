@@ -56,7 +56,7 @@ declare_rule! {
         summary: "Role or ClusterRole can change admission webhook configurations",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -54,7 +54,7 @@ declare_rule! {
         summary: "Role or ClusterRole uses a wildcard in apiGroups, resources or verbs",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -71,7 +71,7 @@ declare_rule! {
         summary: "Secret manifest holds its values in plain text",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -123,7 +123,7 @@ declare_rule! {
                 ]),
             },
         ],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -76,7 +76,7 @@ declare_rule! {
         summary: "Key Vault SecretProviderClass does not use workload identity",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -75,7 +75,7 @@ declare_rule! {
         summary: "Resource holds a private key",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

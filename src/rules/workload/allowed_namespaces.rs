@@ -65,7 +65,7 @@ declare_rule! {
             description: "Namespaces objects may be placed in; empty disables the rule",
             default: ParamDefault::List(&[]),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

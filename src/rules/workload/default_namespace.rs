@@ -90,7 +90,7 @@ declare_rule! {
             description: "Also report namespaced objects that name no namespace",
             default: ParamDefault::Bool(false),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

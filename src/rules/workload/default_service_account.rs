@@ -78,7 +78,7 @@ declare_rule! {
         summary: "Pod runs as the default service account",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -73,7 +73,7 @@ declare_rule! {
         summary: "Image has no tag or uses the latest tag",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -64,7 +64,7 @@ declare_rule! {
         summary: "Image is not pinned by digest",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

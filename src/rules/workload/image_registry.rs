@@ -71,7 +71,7 @@ declare_rule! {
             description: "Registries (host, or host/path prefix) images may come from; empty disables the rule",
             default: ParamDefault::List(&[]),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

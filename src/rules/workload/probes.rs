@@ -86,7 +86,7 @@ declare_rule! {
         summary: "Long-running container lacks a readiness or liveness probe",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

@@ -77,7 +77,7 @@ declare_rule! {
         summary: "Container root filesystem is writable",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

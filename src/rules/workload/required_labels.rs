@@ -64,7 +64,7 @@ declare_rule! {
             description: "Label keys every object must carry; empty disables the rule",
             default: ParamDefault::List(&[]),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

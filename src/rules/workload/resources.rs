@@ -85,7 +85,7 @@ declare_rule! {
         summary: "Container lacks CPU and memory requests or a memory limit",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

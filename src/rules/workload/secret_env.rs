@@ -73,7 +73,7 @@ declare_rule! {
         summary: "Secret is exposed through environment variables",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

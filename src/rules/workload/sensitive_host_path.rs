@@ -100,7 +100,7 @@ declare_rule! {
             description: "Node paths that must not be mounted, with everything below them",
             default: ParamDefault::List(SENSITIVE_HOST_PATHS),
         }],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 

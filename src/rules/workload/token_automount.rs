@@ -88,7 +88,7 @@ declare_rule! {
         summary: "Pod mounts its service account token",
         frameworks: &[],
         parameters: &[],
-        check: check,
+        check: crate::rules::Check::Kubernetes(check),
     };
 }
 
