@@ -117,6 +117,11 @@ pub struct TfAttribute {
     /// default, the `.tfvars` line, the local, the module call's argument.
     /// Findings list them as related locations.
     pub trace: Vec<Related>,
+    /// The resources the expression refers to, by address without instance
+    /// key (`azurerm_kubernetes_cluster.main`, `module.aks.azurerm_key_vault.kv`),
+    /// so cross-resource rules can tell which resource an unknown id names
+    /// (`target_resource_id = azurerm_kubernetes_cluster.main.id`).
+    pub references: Vec<String>,
 }
 
 /// A block (`resource`, `network_profile`, an expanded `dynamic` block…).
