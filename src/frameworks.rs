@@ -256,9 +256,10 @@ fn text_of(node: &Node, key: &str) -> Result<String, String> {
 fn optional_text(node: &Node, key: &str) -> Result<Option<String>, String> {
     match node.get(key) {
         None => Ok(None),
-        Some(value) => value.as_str().map(|s| Some(s.to_string())).ok_or_else(|| {
-            format!("line {}: `{key}` must be a string", value.span.start.line)
-        }),
+        Some(value) => value
+            .as_str()
+            .map(|s| Some(s.to_string()))
+            .ok_or_else(|| format!("line {}: `{key}` must be a string", value.span.start.line)),
     }
 }
 
@@ -275,9 +276,9 @@ fn strings_of(node: &Node, key: &str) -> Result<Vec<String>, String> {
         .ok_or_else(|| format!("line {}: `{key}` must be a list", value.span.start.line))?
         .iter()
         .map(|item| {
-            item.as_str().map(str::to_string).ok_or_else(|| {
-                format!("line {}: `{key}` holds strings", item.span.start.line)
-            })
+            item.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("line {}: `{key}` holds strings", item.span.start.line))
         })
         .collect()
 }
@@ -373,4 +374,54 @@ pub fn mapped_rules() -> BTreeSet<&'static str> {
         .flat_map(|f| f.controls.iter())
         .flat_map(|c| c.rules.iter().map(String::as_str))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "id: x\ntitle: X\nversion: '1'\nsource: S\n";
+
+    fn parse(controls: &str) -> Result<Framework, String> {
+        parse_catalog("x.yaml", &format!("{HEADER}{controls}"), all())
+    }
+
+    #[test]
+    fn parses_a_control() {
+        let framework = parse(
+            "controls:\n  - id: '5.10'\n    title: T\n    status: not-applicable\n    rules: []\n    note: see elsewhere\n",
+        )
+        .unwrap();
+        assert_eq!(framework.controls[0].id, "5.10");
+        assert_eq!(framework.controls[0].status, ControlStatus::NotApplicable);
+        assert_eq!(framework.coverage().not_applicable, 1);
+    }
+
+    #[test]
+    fn rejects_mistakes_in_a_catalog() {
+        let control = |body: &str| parse(&format!("controls:\n  - {body}\n"));
+        // An unquoted 5.10 is the number 5.1: IDs must be strings.
+        let unquoted = control("id: 5.10\n    title: T\n    status: manual\n    rules: []");
+        assert!(unquoted.unwrap_err().contains("`id` must be a string"));
+        let status = control("id: '1'\n    title: T\n    status: done\n    rules: []");
+        assert!(status.unwrap_err().contains("unknown status"));
+        let key = control("id: '1'\n    title: T\n    status: manual\n    rule: [A]");
+        assert!(key.unwrap_err().contains("unknown key `rule`"));
+        let rules = control("id: '1'\n    title: T\n    status: manual");
+        assert!(rules.unwrap_err().contains("`rules` is missing"));
+        let base = parse("inherits: nothing\n");
+        assert!(base.unwrap_err().contains("unknown or later catalog"));
+    }
+
+    #[test]
+    fn inherits_controls_through_via() {
+        let framework = parse("inherits: cis-aks\n").unwrap();
+        let first = &framework.controls[0];
+        assert_eq!(first.id, "cis-aks-2.1.1");
+        assert_eq!(first.via, ["cis-aks:2.1.1"]);
+        assert_eq!(
+            framework.controls.len(),
+            find("cis-aks").unwrap().controls.len()
+        );
+    }
 }

@@ -116,3 +116,51 @@ fn sarif_meets_github_limits() {
     assert_eq!(notifications.len(), 1, "the demo's malformed draft");
     assert_eq!(notifications[0]["descriptor"]["id"], "yaml-syntax");
 }
+
+#[test]
+fn sarif_taxonomies_describe_the_selected_catalogs() {
+    let scan = demo_scan(&["cis-k8s", "iso27001"]);
+    let output = sarif::render(&scan);
+    assert_valid(&schema("testdata/schemas/sarif-schema-2.1.0.json"), &output);
+    let log: serde_json::Value = serde_json::from_str(&output).unwrap();
+    let run = &log["runs"][0];
+    let taxonomies = run["taxonomies"].as_array().unwrap();
+    let names: Vec<&str> = taxonomies
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["cis-k8s", "iso27001"]);
+    assert_eq!(taxonomies[1]["taxa"].as_array().unwrap().len(), 93);
+    assert_eq!(taxonomies[0]["version"], "v1.12.0");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    for rule in rules {
+        let relationships = rule["relationships"].as_array().unwrap();
+        assert!(!relationships.is_empty(), "{}", rule["id"]);
+        for relationship in relationships {
+            let target = &relationship["target"];
+            let component = target["toolComponent"]["index"].as_u64().unwrap() as usize;
+            assert_eq!(target["toolComponent"]["name"], names[component]);
+            let taxon = &taxonomies[component]["taxa"][target["index"].as_u64().unwrap() as usize];
+            assert_eq!(taxon["id"], target["id"]);
+            assert!(taxon["properties"]["status"].is_string());
+            assert_eq!(relationship["kinds"], serde_json::json!(["relevant"]));
+        }
+    }
+    let privileged = rules.iter().find(|r| r["id"] == "PSS001").unwrap();
+    let tags = privileged["properties"]["tags"].as_array().unwrap();
+    assert!(tags.contains(&serde_json::json!("cis-k8s:5.2.2")));
+    assert!(tags.contains(&serde_json::json!("iso27001:8.2")));
+}
+
+#[test]
+fn sarif_without_framework_describes_every_catalog_its_rules_evidence() {
+    let log: serde_json::Value = serde_json::from_str(&sarif::render(&demo_scan(&[]))).unwrap();
+    let names: Vec<&str> = log["runs"][0]["taxonomies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["cis-k8s", "cis-aks", "iso27001", "hds", "rgpd"]);
+}

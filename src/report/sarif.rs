@@ -12,6 +12,8 @@ use crate::frameworks;
 use crate::rules::{ActiveRule, Severity, SuppressionKind};
 use crate::source::{Position, SourceMap};
 
+mod taxonomy;
+
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 
@@ -32,6 +34,8 @@ struct Run<'a> {
     artifacts: Vec<Artifact<'a>>,
     results: Vec<ResultOut<'a>>,
     invocations: [Invocation<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    taxonomies: Vec<taxonomy::Taxonomy>,
 }
 
 #[derive(Serialize)]
@@ -58,6 +62,8 @@ struct RuleDescriptor<'a> {
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relationships: Vec<taxonomy::Relationship>,
 }
 
 #[derive(Serialize)]
@@ -385,6 +391,7 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
             }],
         })
         .collect();
+    let catalogs = taxonomy::catalogs(&scan.frameworks, &scan.rules);
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -394,7 +401,11 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                     name: "Vigie",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    rules: scan.rules.iter().map(descriptor).collect(),
+                    rules: scan
+                        .rules
+                        .iter()
+                        .map(|r| descriptor(r, &catalogs))
+                        .collect(),
                 },
             },
             automation_details: AutomationDetails {
@@ -416,25 +427,30 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                 execution_successful: true,
                 tool_execution_notifications: notifications,
             }],
+            taxonomies: taxonomy::taxonomies(&catalogs),
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
 }
 
-/// Most framework controls named in a rule's tags (GitHub shows 10 tags).
-const MAX_CONTROL_TAGS: usize = 4;
+/// Most tags GitHub shows for a rule.
+const MAX_TAGS: usize = 10;
 
-fn descriptor(active: &ActiveRule) -> RuleDescriptor<'_> {
+fn descriptor<'a>(
+    active: &'a ActiveRule,
+    catalogs: &[&'static frameworks::Framework],
+) -> RuleDescriptor<'a> {
     let rule = active.rule;
     let documentation = rule.documentation();
+    // Family and the rule's own profiles, then one control per catalog; the
+    // relationships list every control.
     let mut tags = vec!["security".to_string(), rule.family().to_ascii_lowercase()];
-    tags.extend(frameworks::of_rule(rule).iter().map(|f| f.to_string()));
-    tags.extend(
-        frameworks::controls_of(rule)
-            .into_iter()
-            .take(MAX_CONTROL_TAGS),
-    );
+    tags.extend(rule.frameworks.iter().map(|f| f.to_string()));
+    tags.extend(taxonomy::control_tags(
+        rule,
+        MAX_TAGS.saturating_sub(tags.len()),
+    ));
     RuleDescriptor {
         id: rule.id,
         name: rule.name,
@@ -457,6 +473,7 @@ fn descriptor(active: &ActiveRule) -> RuleDescriptor<'_> {
             problem_severity: level(active.severity),
             security_severity: active.severity.security_severity(),
         },
+        relationships: taxonomy::relationships(rule, catalogs),
     }
 }
 
