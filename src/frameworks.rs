@@ -153,7 +153,10 @@ pub fn all() -> &'static [Framework] {
             version: "policy version 1.37".into(),
             source: "Kubernetes project, Pod Security Standards".into(),
             url: Some("https://kubernetes.io/docs/concepts/security/pod-security-standards/".into()),
-            note: Some("The profile's checks are Vigie rules (PSS001-PSS019); it has no separate control list.".into()),
+            note: Some(
+                "The profile's checks are the Vigie rules that name it; it has no separate control list."
+                    .into(),
+            ),
             controls: Vec::new(),
         };
         let mut frameworks = vec![

@@ -41,8 +41,16 @@ enum Command {
     /// Exit status: 0 when nothing at or above --severity was found, 1 when
     /// something was (or a manifest could not be parsed), 2 on a usage error.
     Scan(Box<ScanArgs>),
-    /// List every rule with its severity and frameworks.
+    /// List every rule with its severity, frameworks and controls.
     Rules {
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// List the compliance frameworks and how many of their controls a scan
+    /// evidences (automated, partial) or leaves to other evidence (manual,
+    /// not applicable).
+    Frameworks {
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
@@ -76,8 +84,8 @@ struct ScanArgs {
     /// scanned directory, or in the current directory].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Only run the rules of this framework (repeatable): pss-baseline,
-    /// pss-restricted, cis-k8s.
+    /// Only run the rules that evidence this framework (repeatable):
+    /// pss-baseline, pss-restricted, cis-k8s, cis-aks, iso27001, hds, rgpd.
     #[arg(long = "framework", value_name = "ID")]
     frameworks: Vec<String>,
     /// Only run this rule, by ID or name (repeatable).
@@ -149,6 +157,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan(*args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
+        Command::Frameworks { format } => list_frameworks(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
         Command::Render { paths } => render(paths),
     };
@@ -379,6 +388,10 @@ fn list_rules(format: ListFormat) -> Result<(), String> {
                     rule.id, rule.severity, rule.name, frameworks, rule.summary
                 ));
                 text.push_str(&parameter_lines(rule, "        "));
+                let controls = vigie::frameworks::controls_of(rule);
+                if !controls.is_empty() {
+                    text.push_str(&format!("        controls: {}\n", controls.join(", ")));
+                }
             }
             text.push_str(&format!(
                 "\n{} rules. `vigie explain ID` prints a rule's documentation. Files over {} are skipped by default.\n",
@@ -389,6 +402,100 @@ fn list_rules(format: ListFormat) -> Result<(), String> {
         }
     };
     write_stdout(&output)
+}
+
+fn list_frameworks(format: ListFormat) -> Result<(), String> {
+    let frameworks = vigie::frameworks::all();
+    let output = match format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = frameworks
+                .iter()
+                .map(|f| {
+                    let coverage = f.coverage();
+                    serde_json::json!({
+                        "id": f.id,
+                        "title": f.title,
+                        "version": f.version,
+                        "source": f.source,
+                        "url": f.url,
+                        "note": f.note,
+                        "rules": rules::all()
+                            .iter()
+                            .filter(|r| vigie::frameworks::of_rule(r).contains(&f.id.as_str()))
+                            .count(),
+                        "controls": {
+                            "automated": coverage.automated,
+                            "partial": coverage.partial,
+                            "manual": coverage.manual,
+                            "not-applicable": coverage.not_applicable,
+                            "total": coverage.total(),
+                        },
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
+            text.push('\n');
+            text
+        }
+        ListFormat::Text => {
+            let id_width = frameworks.iter().map(|f| f.id.len()).max().unwrap_or(2);
+            let version_width = frameworks
+                .iter()
+                .map(|f| f.version.chars().count())
+                .max()
+                .unwrap_or(7);
+            let mut text = format!(
+                "{:<id_width$} {:<version_width$} {:>5} {:>9} {:>7} {:>6} {:>4} {:>5}  TITLE\n",
+                "ID", "VERSION", "RULES", "AUTOMATED", "PARTIAL", "MANUAL", "N/A", "TOTAL"
+            );
+            for f in frameworks {
+                let c = f.coverage();
+                let rule_count = rules::all()
+                    .iter()
+                    .filter(|r| vigie::frameworks::of_rule(r).contains(&f.id.as_str()))
+                    .count();
+                // The Pod Security profiles are their rules; they have no control list.
+                let counts = if f.controls.is_empty() {
+                    format!("{:>9} {:>7} {:>6} {:>4} {:>5}", "-", "-", "-", "-", "-")
+                } else {
+                    format!(
+                        "{:>9} {:>7} {:>6} {:>4} {:>5}",
+                        c.automated,
+                        c.partial,
+                        c.manual,
+                        c.not_applicable,
+                        c.total()
+                    )
+                };
+                text.push_str(&format!(
+                    "{:<id_width$} {:<version_width$} {:>5} {counts}  {}\n",
+                    f.id,
+                    pad(&f.version, version_width),
+                    rule_count,
+                    f.title
+                ));
+            }
+            text.push_str(
+                "\nAUTOMATED: the rules decide the control for what the repository describes.\n\
+                 PARTIAL: they evidence part of it.\n\
+                 MANUAL: the evidence is elsewhere (`vigie rules` and the catalogs in benchmarks/ say where).\n\
+                 N/A: a repository scan cannot see it (control-plane and node settings).\n\
+                 `vigie scan --framework ID` runs the rules of a framework.\n",
+            );
+            text
+        }
+    };
+    write_stdout(&output)
+}
+
+/// Left-aligns text that may hold non-ASCII characters to `width` characters.
+fn pad(text: &str, width: usize) -> String {
+    let mut out = text.to_string();
+    out.extend(std::iter::repeat_n(
+        ' ',
+        width.saturating_sub(text.chars().count()),
+    ));
+    out
 }
 
 /// One line per parameter: name, type, default and meaning.

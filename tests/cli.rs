@@ -617,3 +617,71 @@ fn resolve_roots_scans_the_chart_a_file_belongs_to() {
         ["charts/web chart-not-rendered"]
     );
 }
+
+#[test]
+fn catalog_frameworks_select_the_rules_mapped_to_their_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bad.yaml"), PRIVILEGED_POD).unwrap();
+    let ran = |frameworks: &[&str]| -> Vec<String> {
+        let mut args = vec!["scan", ".", "--format", "json"];
+        for framework in frameworks {
+            args.extend(["--framework", framework]);
+        }
+        let out = vigie(&args, dir.path());
+        json(&out)["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let aks = ran(&["cis-aks"]);
+    // Mapped to CIS AKS 4.2.1 and 4.1.1; PSS007 (AppArmor) evidences no AKS control.
+    assert!(aks.contains(&"PSS001".to_string()) && aks.contains(&"RBAC002".to_string()));
+    assert!(!aks.contains(&"PSS007".to_string()));
+    let iso = ran(&["iso27001"]);
+    assert!(iso.contains(&"PSS007".to_string()));
+    assert!(
+        !iso.contains(&"K8S012".to_string()),
+        "a best practice, not ISO"
+    );
+    // HDS is evidenced through ISO 27001: the same rules.
+    assert_eq!(ran(&["hds"]), iso);
+    let gdpr = ran(&["rgpd"]);
+    assert!(gdpr.contains(&"SEC001".to_string()) && !gdpr.contains(&"PSS007".to_string()));
+    // Several frameworks select the union.
+    let both = ran(&["cis-aks", "rgpd"]);
+    assert!(both.len() > aks.len() && both.contains(&"SEC003".to_string()));
+}
+
+#[test]
+fn frameworks_command_lists_catalogs_and_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vigie(&["frameworks", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let list = json(&out);
+    let aks = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "cis-aks")
+        .unwrap();
+    assert_eq!(aks["version"], "v1.8.0");
+    let controls = &aks["controls"];
+    assert_eq!(controls["total"], 51);
+    let sum: u64 = ["automated", "partial", "manual", "not-applicable"]
+        .iter()
+        .map(|k| controls[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, 51);
+    let text = stdout(&vigie(&["frameworks"], dir.path()));
+    let iso = text.lines().find(|l| l.starts_with("iso27001 ")).unwrap();
+    assert!(
+        iso.contains(" 93 ") && iso.contains("ISO/IEC 27001"),
+        "{iso}"
+    );
+    let explain = stdout(&vigie(&["explain", "PSS001"], dir.path()));
+    assert!(explain.contains("cis-aks:4.2.1") && explain.contains("iso27001:8.2"));
+    let rules = stdout(&vigie(&["rules"], dir.path()));
+    assert!(rules.contains("controls: cis-k8s:5.2.2, cis-aks:4.2.1"));
+}
