@@ -1,6 +1,7 @@
 //! The rule catalog. Each rule is one file: its documentation (printed by
 //! `vigie explain`), its metadata and its check.
 
+pub mod aks;
 pub mod certificates;
 pub mod network;
 pub mod paths;
