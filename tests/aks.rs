@@ -34,7 +34,12 @@ fn a_hardened_azurerm_v4_cluster_passes_every_aks_rule() {
     let findings: Vec<String> = scan
         .findings
         .iter()
-        .map(|f| format!("{} {}:{} {}", f.rule.id, f.span.start.line, f.field, f.message))
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f.rule.id, f.span.start.line, f.field, f.message
+            )
+        })
         .collect();
     assert!(findings.is_empty(), "{findings:#?}");
     // Every deciding value is known: no rule had to give up.

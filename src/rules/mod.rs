@@ -480,7 +480,7 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 7] = [
+        let families: [&[&'static Rule]; 8] = [
             pss::RULES,
             workload::RULES,
             rbac::RULES,
@@ -488,6 +488,7 @@ pub fn all() -> &'static [&'static Rule] {
             secrets::RULES,
             certificates::RULES,
             paths::RULES,
+            aks::RULES,
         ];
         families.concat()
     })
