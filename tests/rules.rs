@@ -204,20 +204,23 @@ fn every_rule_passes_its_fixtures() {
     assert!(errors.is_empty(), "\n{}\n", errors.join("\n"));
 }
 
-/// The YAML blocks of one `## Section` of a rule's documentation.
-fn yaml_blocks(documentation: &str, section: &str) -> Vec<String> {
+/// The code blocks of one `## Section` of a rule's documentation that Vigie
+/// can scan, each with the file extension it is scanned as: `yaml` blocks as
+/// manifests, `hcl` and `terraform` blocks as one-file Terraform modules.
+fn example_blocks(documentation: &str, section: &str) -> Vec<(&'static str, String)> {
     let mut blocks = Vec::new();
     let mut in_section = false;
-    let mut block: Option<String> = None;
+    let mut block: Option<(&'static str, String)> = None;
     for line in documentation.lines() {
         if let Some(title) = line.strip_prefix("## ") {
             in_section = title.trim() == section;
             continue;
         }
         match (&mut block, line.trim()) {
-            (None, "```yaml") if in_section => block = Some(String::new()),
+            (None, "```yaml") if in_section => block = Some(("yaml", String::new())),
+            (None, "```hcl" | "```terraform") if in_section => block = Some(("tf", String::new())),
             (Some(_), "```") => blocks.extend(block.take()),
-            (Some(text), _) => {
+            (Some((_, text)), _) => {
                 text.push_str(line);
                 text.push('\n');
             }
@@ -248,12 +251,17 @@ fn documentation_examples_fail_and_fixes_pass() {
             }
         }
         for (section, should_fail) in [("Example", true), ("Fix", false)] {
-            let blocks = yaml_blocks(&documentation, section);
+            let blocks = example_blocks(&documentation, section);
             if blocks.is_empty() {
-                errors.push(format!("{}: no YAML block under `## {section}`", rule.id));
+                errors.push(format!(
+                    "{}: no YAML or HCL block under `## {section}`",
+                    rule.id
+                ));
             }
-            for (i, block) in blocks.iter().enumerate() {
-                let path = dir.path().join(format!("{}-{section}-{i}.yaml", rule.id));
+            for (i, (extension, block)) in blocks.iter().enumerate() {
+                let path = dir
+                    .path()
+                    .join(format!("{}-{section}-{i}.{extension}", rule.id));
                 fs::write(&path, block).expect("write example");
                 let config = match fixture_config(rule, block) {
                     Ok(config) => config,

@@ -1,6 +1,7 @@
 //! The rule catalog. Each rule is one file: its documentation (printed by
 //! `vigie explain`), its metadata and its check.
 
+pub mod aks;
 pub mod certificates;
 pub mod network;
 pub mod paths;
@@ -479,7 +480,7 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 7] = [
+        let families: [&[&'static Rule]; 8] = [
             pss::RULES,
             workload::RULES,
             rbac::RULES,
@@ -487,6 +488,7 @@ pub fn all() -> &'static [&'static Rule] {
             secrets::RULES,
             certificates::RULES,
             paths::RULES,
+            aks::RULES,
         ];
         families.concat()
     })

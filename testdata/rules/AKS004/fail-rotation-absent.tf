@@ -1,0 +1,19 @@
+resource "azurerm_kubernetes_cluster" "main" {
+  name                = "aks-shop-prod"
+  location            = "francecentral"
+  resource_group_name = "rg-shop-prod"
+  dns_prefix          = "shop-prod"
+
+  default_node_pool {
+    name    = "system"
+    vm_size = "Standard_D4s_v5"
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+
+  key_vault_secrets_provider { # expect: AKS004
+    secret_rotation_interval = "5m"
+  }
+}

@@ -1,0 +1,2 @@
+# Break-glass access kept "temporarily".
+local_accounts_disabled = false

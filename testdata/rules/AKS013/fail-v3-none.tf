@@ -1,0 +1,17 @@
+# azurerm 3.x spelling.
+resource "azurerm_kubernetes_cluster" "main" {
+  name                      = "aks-shop-prod"
+  location                  = "francecentral"
+  resource_group_name       = "rg-shop-prod"
+  dns_prefix                = "shop-prod"
+  automatic_channel_upgrade = "none" # expect: AKS013
+
+  default_node_pool {
+    name    = "system"
+    vm_size = "Standard_D4s_v5"
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+}

@@ -1,0 +1,22 @@
+locals {
+  operations = {
+    run_command = true
+  }
+}
+
+resource "azurerm_kubernetes_cluster" "main" {
+  name                = "aks-shop-prod"
+  location            = "francecentral"
+  resource_group_name = "rg-shop-prod"
+  dns_prefix          = "shop-prod"
+  run_command_enabled = local.operations.run_command # expect: AKS019
+
+  default_node_pool {
+    name    = "system"
+    vm_size = "Standard_D4s_v5"
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+}

@@ -1,0 +1,65 @@
+//! The AKS rules on whole Terraform configurations.
+
+use std::path::PathBuf;
+
+use vigie::diagnostic::DiagnosticCode;
+use vigie::{Scan, ScanOptions, rules};
+
+/// Scans `path` with every AKS rule.
+fn scan_with_aks_rules(path: &str) -> Scan {
+    let aks: Vec<String> = rules::all()
+        .iter()
+        .filter(|r| r.family() == "AKS")
+        .map(|r| r.id.to_string())
+        .collect();
+    assert!(aks.len() >= 19, "the AKS rules are registered: {aks:?}");
+    let options = ScanOptions {
+        paths: vec![PathBuf::from(path)],
+        rules: aks,
+        ..ScanOptions::default()
+    };
+    vigie::scan(&options).expect("scan runs")
+}
+
+#[test]
+fn a_hardened_azurerm_v4_cluster_passes_every_aks_rule() {
+    let scan = scan_with_aks_rules("testdata/terraform/hardened-v4");
+    let addresses: Vec<&str> = scan.terraform.iter().map(|r| r.address.as_str()).collect();
+    for expected in [
+        "azurerm_kubernetes_cluster.main",
+        "azurerm_kubernetes_cluster_node_pool.apps[\"apps\"]",
+    ] {
+        assert!(addresses.contains(&expected), "{expected} in {addresses:?}");
+    }
+    let findings: Vec<String> = scan
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f.rule.id, f.span.start.line, f.field, f.message
+            )
+        })
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+    // Every deciding value is known: no rule had to give up.
+    let undetermined: Vec<_> = scan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == DiagnosticCode::UnknownValue)
+        .collect();
+    assert!(undetermined.is_empty(), "{undetermined:#?}");
+    assert!(!scan.has_errors(), "{:#?}", scan.diagnostics);
+}
+
+#[test]
+fn the_demo_cluster_has_the_misconfigurations_its_readme_lists() {
+    let scan = scan_with_aks_rules("testdata/demo/infra/aks");
+    let mut ids: Vec<&str> = scan.findings.iter().map(|f| f.rule.id).collect();
+    ids.dedup();
+    assert!(!ids.is_empty());
+    let readme = std::fs::read_to_string("testdata/demo/README.md").expect("demo README");
+    for id in &ids {
+        assert!(readme.contains(id), "the demo README mentions {id}");
+    }
+}
