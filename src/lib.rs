@@ -190,6 +190,7 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
         .cloned()
         .collect();
     let loaded = load::load_files(&loose, &options.load, &mut sources);
+    let terraform = loaded.terraform;
     let mut resources = loaded.resources;
     resources.extend(built.resources);
     let mut diagnostics = discovery.diagnostics;
@@ -199,7 +200,7 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     Ok(Loaded {
         sources,
         resources,
-        terraform: Vec::new(),
+        terraform,
         diagnostics,
     })
 }
