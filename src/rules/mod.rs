@@ -1,7 +1,12 @@
 //! The rule catalog. Each rule is one file: its documentation (printed by
 //! `vigie explain`), its metadata and its check.
 
+pub mod acr;
+pub(crate) mod azurerm;
 pub mod certificates;
+pub mod defender;
+pub mod keyvault;
+pub mod monitor;
 pub mod network;
 pub mod paths;
 pub mod pss;

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
+use crate::model::terraform::without_instance_keys;
 use crate::model::{TfAttribute, TfBlock, TfInput, TfResource, TfValue};
 use crate::source::Span;
 use crate::source::yaml::{Node, Value};
@@ -287,40 +288,6 @@ fn value(node: &Node, unknown: Option<&Node>) -> TfValue {
             TfValue::Map(map)
         }
     }
-}
-
-/// `module.a["x"].azurerm_key_vault.kv[0]` → `module.a.azurerm_key_vault.kv`.
-fn without_instance_keys(address: &str) -> String {
-    let mut out = String::with_capacity(address.len());
-    let mut depth = 0usize;
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in address.chars() {
-        if depth > 0 {
-            if quoted {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    quoted = false;
-                }
-            } else if c == '"' {
-                quoted = true;
-            } else if c == '[' {
-                depth += 1;
-            } else if c == ']' {
-                depth -= 1;
-            }
-            continue;
-        }
-        if c == '[' {
-            depth = 1;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Reads the `references` of each resource's attribute expressions in the
