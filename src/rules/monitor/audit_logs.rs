@@ -178,7 +178,7 @@ fn targets(setting: &TfResource, cluster: &TfResource) -> bool {
         return false;
     };
     let address = without_instance_keys(&cluster.address);
-    if target.references.iter().any(|r| *r == address) {
+    if target.references.contains(&address) {
         return true;
     }
     let id = cluster.body.attribute("id").and_then(|a| a.value.as_str());
