@@ -484,7 +484,7 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 7] = [
+        let families: [&[&'static Rule]; 11] = [
             pss::RULES,
             workload::RULES,
             rbac::RULES,
@@ -492,6 +492,10 @@ pub fn all() -> &'static [&'static Rule] {
             secrets::RULES,
             certificates::RULES,
             paths::RULES,
+            monitor::RULES,
+            keyvault::RULES,
+            acr::RULES,
+            defender::RULES,
         ];
         families.concat()
     })
