@@ -162,3 +162,29 @@ fn cross_resource_rules_relate_plan_resources() {
     assert!(target.value.is_unknown());
     assert_eq!(target.references, ["azurerm_kubernetes_cluster.main"]);
 }
+
+#[test]
+fn each_plan_is_a_world_of_its_own() {
+    // Both plans name their cluster `azurerm_kubernetes_cluster.main`; only the
+    // first exports the audit log. The second plan's cluster is not audited by
+    // the first plan's diagnostic setting.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(
+        dir.path().join("a-audited.json"),
+        fixture("AKS017", "pass-plan.tfplan.json"),
+    )
+    .expect("write plan");
+    fs::write(
+        dir.path().join("b-not-audited.json"),
+        fixture("MON001", "pass-plan.tfplan.json"),
+    )
+    .expect("write plan");
+    let scan = scan(dir.path(), &["AKS017"]);
+    let files: Vec<&str> = scan
+        .findings
+        .iter()
+        .map(|f| scan.sources.get(f.span.file).display.as_str())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("b-not-audited.json"));
+}
