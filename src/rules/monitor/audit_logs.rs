@@ -123,12 +123,14 @@ fn check(ctx: &Context, cluster: &TfResource, out: &mut Findings) {
     }
     let mut silent = Vec::new();
     let mut unknown = None;
+    let address = without_instance_keys(&cluster.address);
+    let id = cluster.body.attribute("id").and_then(|a| a.value.as_str());
     for setting in ctx
         .repo
         .terraform_resources()
         .iter()
         .filter(|r| is_managed(r, "azurerm_monitor_diagnostic_setting"))
-        .filter(|r| targets(r, cluster))
+        .filter(|r| targets(r, &address, id))
     {
         match audit(&setting.body) {
             Audit::Exported => return,
@@ -172,16 +174,15 @@ fn check(ctx: &Context, cluster: &TfResource, out: &mut Findings) {
 }
 
 /// Whether a diagnostic setting's target is the cluster: its expression refers
-/// to the cluster, or its value is the cluster's known ID.
-fn targets(setting: &TfResource, cluster: &TfResource) -> bool {
+/// to the cluster (`address`, without instance keys), or its value is the
+/// cluster's known `id`.
+fn targets(setting: &TfResource, address: &String, id: Option<&str>) -> bool {
     let Some(target) = setting.body.attribute("target_resource_id") else {
         return false;
     };
-    let address = without_instance_keys(&cluster.address);
-    if target.references.contains(&address) {
+    if target.references.contains(address) {
         return true;
     }
-    let id = cluster.body.attribute("id").and_then(|a| a.value.as_str());
     // Azure resource IDs compare without case.
     matches!((target.value.as_str(), id), (Some(target), Some(id)) if target.eq_ignore_ascii_case(id))
 }
