@@ -611,6 +611,32 @@ mod tests {
     }
 
     #[test]
+    fn odd_shapes_never_panic() {
+        for text in [
+            r#"{"format_version": 1, "planned_values": []}"#,
+            r#"{"format_version": "1.0", "planned_values": {"root_module": []}}"#,
+            r#"{"format_version": "1.0", "planned_values": {"root_module": {"resources": {}, "child_modules": "x"}}}"#,
+            r#"{"format_version": "1.0", "planned_values": {"root_module": {"resources": [{"address": "a.b", "type": "a", "name": "b", "values": [1, 2]}]}}}"#,
+            r#"{"format_version": "1.0", "planned_values": {"root_module": {"resources": [{"address": "a.b", "type": "a", "name": "b", "values": {"x": [{"y": 1}, 2], "z": [[{}]]}}]}},
+                "resource_changes": [{"address": "a.b", "change": {"after_unknown": "yes"}}, {"address": 3}, "x"],
+                "configuration": {"root_module": {"resources": [{"address": "a.b", "expressions": {"x": {"references": [1, "var.x", "a"]}}}], "module_calls": {"m": {"module": []}}}}}"#,
+        ] {
+            let loaded = load(FileId(0), "plan.json", text, Limits::default());
+            let root = &loaded.documents[0].root;
+            let _ = resources_from_plan("plan.json", root);
+        }
+        let read = plan(
+            r#"{"format_version": "1.0", "planned_values": {"root_module": {"resources": [{"address": "a.b", "type": "a", "name": "b", "values": {"x": [{"y": 1}, 2]}}]}},
+                "resource_changes": [{"address": "a.b", "change": {"after_unknown": {"x": true, "w": [true]}}}]}"#,
+        );
+        let body = &read.resources[0].body;
+        // A list mixing objects and scalars is a value, not blocks.
+        assert!(body.blocks.is_empty());
+        assert!(body.attribute("x").unwrap().value.is_unknown());
+        assert!(body.attribute("w").is_none());
+    }
+
+    #[test]
     fn strips_instance_keys() {
         assert_eq!(
             without_instance_keys(r#"module.a["x]"].azurerm_key_vault.kv[0]"#),
