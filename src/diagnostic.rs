@@ -76,6 +76,8 @@ pub enum DiagnosticCode {
     KustomizeUnsupported,
     /// A rule could not judge a value known only after `terraform apply`.
     UnknownValue,
+    /// A Terraform plan (JSON) that could not be read, in whole or in part.
+    TerraformPlan,
 }
 
 impl DiagnosticCode {
@@ -102,6 +104,7 @@ impl DiagnosticCode {
             DiagnosticCode::RemoteNotFetched => "remote-not-fetched",
             DiagnosticCode::KustomizeUnsupported => "kustomize-unsupported",
             DiagnosticCode::UnknownValue => "unknown-value",
+            DiagnosticCode::TerraformPlan => "terraform-plan",
         }
     }
 }

@@ -190,6 +190,7 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
         .cloned()
         .collect();
     let loaded = load::load_files(&loose, &options.load, &mut sources);
+    let terraform = loaded.terraform;
     let mut resources = loaded.resources;
     resources.extend(built.resources);
     let mut diagnostics = discovery.diagnostics;
@@ -199,7 +200,7 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     Ok(Loaded {
         sources,
         resources,
-        terraform: Vec::new(),
+        terraform,
         diagnostics,
     })
 }
@@ -281,33 +282,37 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         findings.extend(found);
         start = end;
     }
-    let repo = Repo::terraform(&terraform);
-    let found: Vec<Finding> = terraform
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(index, resource)| {
-            let identity = std::sync::Arc::new(rules::ResourceIdentity::of_terraform(resource));
-            let mut found = Vec::new();
-            for active in &selected {
-                let rules::Check::Terraform(check) = active.rule.check else {
-                    continue;
-                };
-                let context = Context {
-                    repo: &repo,
-                    params: &active.params,
-                    pss_restricted,
-                };
-                let subject = rules::Subject::Terraform(index);
-                check(
-                    &context,
-                    resource,
-                    &mut Findings::new(active, &identity, subject, &mut found),
-                );
-            }
-            found
-        })
-        .collect();
-    findings.extend(found);
+    for world in terraform_worlds(&terraform) {
+        let start = world.start;
+        let world = &terraform[world];
+        let repo = Repo::terraform(world);
+        let found: Vec<Finding> = world
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(offset, resource)| {
+                let identity = std::sync::Arc::new(rules::ResourceIdentity::of_terraform(resource));
+                let mut found = Vec::new();
+                for active in &selected {
+                    let rules::Check::Terraform(check) = active.rule.check else {
+                        continue;
+                    };
+                    let context = Context {
+                        repo: &repo,
+                        params: &active.params,
+                        pss_restricted,
+                    };
+                    let subject = rules::Subject::Terraform(start + offset);
+                    check(
+                        &context,
+                        resource,
+                        &mut Findings::new(active, &identity, subject, &mut found),
+                    );
+                }
+                found
+            })
+            .collect();
+        findings.extend(found);
+    }
     let mut undetermined_notes = Vec::new();
     findings.retain(|f| {
         if f.undetermined {
@@ -365,6 +370,30 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
         diagnostics,
         dropped,
     })
+}
+
+/// The runs of Terraform resources that cross-resource rules look at
+/// together: each plan is a world of its own (a cluster of one plan is not
+/// audited by the diagnostic setting of another plan that uses the same
+/// address); the resources read from HCL form one.
+fn terraform_worlds(terraform: &[TfResource]) -> Vec<std::ops::Range<usize>> {
+    let world = |r: &TfResource| match r.input {
+        model::TfInput::Plan => Some(r.body.span.file),
+        model::TfInput::Hcl => None,
+    };
+    let mut worlds = Vec::new();
+    let mut start = 0;
+    while start < terraform.len() {
+        let key = world(&terraform[start]);
+        let end = start
+            + terraform[start..]
+                .iter()
+                .take_while(|r| world(r) == key)
+                .count();
+        worlds.push(start..end);
+        start = end;
+    }
+    worlds
 }
 
 /// A finding on a field that several kustomizations build from the same

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 use crate::discover::{Candidate, FileKind};
-use crate::model::{Resource, resources_from_document};
+use crate::model::{Resource, TfResource, resources_from_document};
+use crate::render::terraform::plan;
 use crate::source::yaml::{self, Limits};
 use crate::source::{FileId, Position, SourceFile, SourceMap, sha256_hex};
 
@@ -37,8 +38,13 @@ impl Default for LoadOptions {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub resources: Vec<Resource>,
+    /// Resource instances of the Terraform plans (JSON) among the files.
+    pub terraform: Vec<TfResource>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// What one file holds.
+type FileContent = (Vec<Resource>, Vec<TfResource>, Vec<Diagnostic>);
 
 /// Reads and parses the candidates, in parallel, adding the files to `sources`;
 /// results keep the candidates' order.
@@ -61,19 +67,22 @@ pub fn load_files(
         }
     }
     let first = sources.len();
-    let parsed: Vec<(Vec<Resource>, Vec<Diagnostic>)> = files
+    let parsed: Vec<FileContent> = files
         .par_iter()
         .enumerate()
         .map(|(index, file)| parse_file(FileId((first + index) as u32), file, options.limits))
         .collect();
     let mut resources = Vec::new();
-    for (mut file_resources, mut file_diagnostics) in parsed {
+    let mut terraform = Vec::new();
+    for (mut file_resources, mut file_terraform, mut file_diagnostics) in parsed {
         resources.append(&mut file_resources);
+        terraform.append(&mut file_terraform);
         diagnostics.append(&mut file_diagnostics);
     }
     sources.extend(files);
     Loaded {
         resources,
+        terraform,
         diagnostics,
     }
 }
@@ -198,20 +207,30 @@ fn looks_like_manifest(text: &str) -> bool {
     false
 }
 
-/// Parses one file into resources. A panic while parsing (a bug) becomes a
+/// Parses one file into Kubernetes resources, or into Terraform resources
+/// when it is a plan in JSON. A panic while parsing (a bug) becomes a
 /// diagnostic for that file; the scan goes on.
-fn parse_file(id: FileId, file: &SourceFile, limits: Limits) -> (Vec<Resource>, Vec<Diagnostic>) {
+fn parse_file(id: FileId, file: &SourceFile, limits: Limits) -> FileContent {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let loaded = yaml::load(id, &file.display, &file.text, limits);
+        if let [document] = &loaded.documents[..]
+            && plan::is_plan(&document.root)
+        {
+            let mut read = plan::resources_from_plan(&file.display, &document.root);
+            let mut diagnostics = loaded.diagnostics;
+            diagnostics.append(&mut read.diagnostics);
+            return (Vec::new(), read.resources, diagnostics, true);
+        }
         let resources: Vec<Resource> = loaded
             .documents
             .into_iter()
             .flat_map(|document| resources_from_document(id, document))
             .collect();
-        (resources, loaded.diagnostics)
+        (resources, Vec::new(), loaded.diagnostics, false)
     }));
     match outcome {
-        Ok((resources, mut diagnostics)) => {
+        Ok((resources, terraform, diagnostics, true)) => (resources, terraform, diagnostics),
+        Ok((resources, _, mut diagnostics, false)) => {
             // Problems in a file that is not a Kubernetes manifest (a CI workflow, a
             // package.json) do not fail the scan: they are demoted one level.
             if resources.is_empty() && !file.text.contains("apiVersion") {
@@ -222,9 +241,10 @@ fn parse_file(id: FileId, file: &SourceFile, limits: Limits) -> (Vec<Resource>, 
                     };
                 }
             }
-            (resources, diagnostics)
+            (resources, Vec::new(), diagnostics)
         }
         Err(_) => (
+            Vec::new(),
             Vec::new(),
             vec![Diagnostic::new(
                 DiagnosticLevel::Error,

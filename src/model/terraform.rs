@@ -187,3 +187,27 @@ pub struct TfResource {
     pub module_calls: Vec<Related>,
     pub input: TfInput,
 }
+
+/// A resource address without its instance keys, as `references` name
+/// resources: `module.a["x"].azurerm_key_vault.kv[0]` → `module.a.azurerm_key_vault.kv`.
+pub fn without_instance_keys(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in address.chars() {
+        match (depth, quoted) {
+            (0, _) if c == '[' => depth = 1,
+            (0, _) => out.push(c),
+            (_, true) if escaped => escaped = false,
+            (_, true) if c == '\\' => escaped = true,
+            (_, true) if c == '"' => quoted = false,
+            (_, true) => {}
+            (_, false) if c == '"' => quoted = true,
+            (_, false) if c == '[' => depth += 1,
+            (_, false) if c == ']' => depth -= 1,
+            (_, false) => {}
+        }
+    }
+    out
+}

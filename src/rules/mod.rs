@@ -1,8 +1,13 @@
 //! The rule catalog. Each rule is one file: its documentation (printed by
 //! `vigie explain`), its metadata and its check.
 
+pub mod acr;
 pub mod aks;
+pub(crate) mod azurerm;
 pub mod certificates;
+pub mod defender;
+pub mod keyvault;
+pub mod monitor;
 pub mod network;
 pub mod paths;
 pub mod pss;
@@ -480,7 +485,7 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 8] = [
+        let families: [&[&'static Rule]; 12] = [
             pss::RULES,
             workload::RULES,
             rbac::RULES,
@@ -489,8 +494,23 @@ pub fn all() -> &'static [&'static Rule] {
             certificates::RULES,
             paths::RULES,
             aks::RULES,
+            monitor::RULES,
+            keyvault::RULES,
+            acr::RULES,
+            defender::RULES,
         ];
-        families.concat()
+        let mut rules = families.concat();
+        // A rule may live with another module's rules (AKS017 reads diagnostic
+        // settings, with the monitor rules); list each ID family together, in
+        // the order families first appear, and by ID within a family.
+        let mut order: Vec<&str> = Vec::new();
+        for rule in &rules {
+            if !order.contains(&rule.family()) {
+                order.push(rule.family());
+            }
+        }
+        rules.sort_by_key(|r| (order.iter().position(|f| *f == r.family()), r.id));
+        rules
     })
 }
 

@@ -1,0 +1,175 @@
+use super::REGISTRY;
+use crate::model::TfResource;
+use crate::rules::azurerm::{Setting, is, is_managed, report, setting, undetermined};
+use crate::rules::{Context, Findings, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// `azurerm_container_registry` resources reachable from every network:
+    /// `public_network_access_enabled` is not `false` (the provider's default
+    /// is `true`) and no `network_rule_set` block sets `default_action =
+    /// "Deny"` (its default is `Allow`). A `network_rule_set` that allows by
+    /// default is reported on its `default_action` (or on the block when the
+    /// attribute is left to its default).
+    ///
+    /// ## Why it matters
+    /// A public registry can be reached by anyone holding a leaked token or
+    /// pipeline credential, from anywhere: they can pull private images and, with
+    /// push rights, plant a backdoored image the cluster will run. Limiting the
+    /// registry to private endpoints or a list of networks (Premium SKU) makes a
+    /// stolen credential useless outside them.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "azurerm_container_registry" "main" {
+    ///   name                = "acrshopprod"
+    ///   resource_group_name = "rg-shop-prod"
+    ///   location            = "westeurope"
+    ///   sku                 = "Premium"
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Disable public network access and pull through a private endpoint, or
+    /// deny by default and allow the networks that need the registry.
+    /// ```hcl
+    /// resource "azurerm_container_registry" "main" {
+    ///   name                          = "acrshopprod"
+    ///   resource_group_name           = "rg-shop-prod"
+    ///   location                      = "westeurope"
+    ///   sku                           = "Premium"
+    ///   public_network_access_enabled = false
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - azurerm provider, `azurerm_container_registry`:
+    ///   `public_network_access_enabled` (default `true`),
+    ///   `network_rule_set.default_action` (default `Allow`; Premium SKU only)
+    /// - Azure Container Registry documentation, "Configure public IP network
+    ///   rules" and "Connect privately to an Azure container registry using Azure
+    ///   Private Link"
+    /// - Azure Policy 0fdf0491-d080-4575-b627-ad0e843cba0f (public network
+    ///   access disabled) and d0793b48-0edc-4296-a390-4c75d1bdfd71 (no
+    ///   unrestricted network access)
+    pub static RULE = Rule {
+        id: "ACR002",
+        name: "registry-public-network-access",
+        severity: Severity::Medium,
+        summary: "Container registry accepts connections from every network",
+        frameworks: &[],
+        parameters: &[],
+        check: crate::rules::Check::Terraform(check),
+    };
+}
+
+const PUBLIC_ACCESS: &str = "public_network_access_enabled";
+
+fn check(_: &Context, resource: &TfResource, out: &mut Findings) {
+    if !is_managed(resource, REGISTRY) {
+        return;
+    }
+    let public = match setting(&resource.body, &[PUBLIC_ACCESS]) {
+        Setting::Unknown(attribute) => return undetermined(out, attribute, PUBLIC_ACCESS),
+        Setting::Set(attribute) if attribute.value.as_bool() == Some(false) => return,
+        Setting::Set(attribute) => Some(attribute),
+        Setting::Default => None,
+    };
+    if let Setting::Unknown(attribute) = setting(&resource.body, &["network_rule_set"]) {
+        return undetermined(out, attribute, "network_rule_set");
+    }
+    let Some(rules) = resource.body.block("network_rule_set") else {
+        let reason = match public {
+            Some(_) => "public_network_access_enabled is true",
+            None => "public_network_access_enabled is not set (provider default: true)",
+        };
+        return report(
+            out,
+            resource,
+            resource.body.span,
+            public,
+            "network_rule_set",
+            format!(
+                "registry accepts connections from every network: {reason} and no network_rule_set denies by default"
+            ),
+        );
+    };
+    const FIELD: &str = "network_rule_set.default_action";
+    match setting(rules, &["default_action"]) {
+        Setting::Unknown(attribute) => undetermined(out, attribute, FIELD),
+        Setting::Set(attribute) if is(&attribute.value, "Deny") => {}
+        Setting::Set(attribute) => report(
+            out,
+            resource,
+            attribute.span,
+            Some(attribute),
+            FIELD,
+            format!(
+                "registry accepts connections from every network: network_rule_set.default_action is {}",
+                attribute.value
+            ),
+        ),
+        Setting::Default => report(
+            out,
+            resource,
+            rules.span,
+            None,
+            FIELD,
+            "registry accepts connections from every network: network_rule_set.default_action is not set (provider default: \"Allow\")"
+                .to_string(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{TfAttribute, TfValue};
+    use crate::rules::azurerm::test_support::{attr, block, resource, run, string};
+
+    fn registry(attributes: Vec<TfAttribute>, rules: Option<Vec<TfAttribute>>) -> TfResource {
+        let blocks = rules
+            .map(|attributes| vec![block("network_rule_set", 20, attributes)])
+            .unwrap_or_default();
+        resource(REGISTRY, "acr", attributes, blocks)
+    }
+
+    #[test]
+    fn reports_registries_open_to_every_network() {
+        let deny = || Some(vec![attr("default_action", string("Deny"), 21)]);
+        let cases = [
+            (registry(vec![], None), vec![1]),
+            (registry(vec![], Some(vec![])), vec![20]),
+            (
+                registry(
+                    vec![],
+                    Some(vec![attr("default_action", string("Allow"), 21)]),
+                ),
+                vec![21],
+            ),
+            (registry(vec![], deny()), vec![]),
+            (
+                registry(vec![attr(PUBLIC_ACCESS, TfValue::Bool(false), 5)], None),
+                vec![],
+            ),
+            (
+                registry(vec![attr(PUBLIC_ACCESS, TfValue::Bool(true), 5)], deny()),
+                vec![],
+            ),
+        ];
+        for (index, (resource, expected)) in cases.into_iter().enumerate() {
+            let (found, _) = run(&RULE, &[resource]);
+            let lines: Vec<u32> = found.iter().map(|(line, _)| *line).collect();
+            assert_eq!(lines, expected, "case {index}: {found:?}");
+        }
+        let (found, notes) = run(
+            &RULE,
+            &[registry(
+                vec![attr(PUBLIC_ACCESS, TfValue::Unknown, 5)],
+                None,
+            )],
+        );
+        assert!(found.is_empty());
+        assert_eq!(notes, [5]);
+    }
+}
