@@ -15,6 +15,7 @@ use crate::source::yaml::{self, Limits, Node};
 pub struct Framework {
     /// Stable identifier used by `--framework` and in reports.
     pub id: String,
+    /// The document's name, as Vigie shows it.
     pub title: String,
     /// Edition of the document the catalog follows (`v1.8.0`, `2022`).
     pub version: String,
@@ -32,9 +33,13 @@ pub struct Framework {
 /// How far a repository scan can evidence a control.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ControlStatus {
+    /// The rules decide the control for what the repository describes.
     Automated,
+    /// The rules evidence part of the control, or a proxy of it.
     Partial,
+    /// The evidence comes from elsewhere; the note says where.
     Manual,
+    /// No repository scan can see it (control-plane and node settings).
     NotApplicable,
 }
 
@@ -63,11 +68,15 @@ impl ControlStatus {
 /// One control of a catalog.
 #[derive(Debug)]
 pub struct Control {
+    /// The control's ID in its document (`5.2.2`, `8.24`, `art32-1-a`).
     pub id: String,
+    /// Vigie's own short paraphrase of the control.
     pub title: String,
+    /// How far a repository scan evidences the control.
     pub status: ControlStatus,
     /// IDs of the rules that evidence the control.
     pub rules: Vec<String>,
+    /// What the rules leave out, or where the evidence comes from.
     pub note: Option<String>,
     /// Controls of other catalogs this one is evidenced through, as
     /// `framework:control` (HDS controls point at ISO 27001 ones).
@@ -109,6 +118,7 @@ impl Framework {
 /// A rule no framework asks for, kept as Vigie's own recommendation.
 #[derive(Debug)]
 pub struct BestPractice {
+    /// The rule's ID.
     pub rule: String,
     /// Why the rule exists although no catalog control calls for it.
     pub reason: String,
