@@ -685,3 +685,12 @@ fn frameworks_command_lists_catalogs_and_coverage() {
     let rules = stdout(&vigie(&["rules"], dir.path()));
     assert!(rules.contains("controls: cis-k8s:5.2.2, cis-aks:4.2.1"));
 }
+
+#[test]
+fn scan_help_names_every_framework() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = stdout(&vigie(&["scan", "--help"], dir.path()));
+    for id in vigie::frameworks::known_ids() {
+        assert!(help.contains(id), "`vigie scan --help` does not name {id}");
+    }
+}
