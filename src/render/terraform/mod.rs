@@ -91,7 +91,7 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
     roots.sort();
     roots.dedup();
     // Load every module the roots call, transitively, before evaluating.
-    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut calls: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     let mut checked: BTreeSet<PathBuf> = BTreeSet::new();
     loop {
         while let Some(dir) = pending.pop_first() {
@@ -116,7 +116,7 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
             let boundary = boundary_of(&module.dir, &inputs.scan_roots);
             for source in module_sources(module) {
                 if let Some(dir) = local_source(&module.dir, &source, &boundary) {
-                    called.insert(dir.clone());
+                    calls.entry(key.clone()).or_default().insert(dir.clone());
                     if !modules.contains_key(&dir) {
                         pending.insert(dir);
                     }
@@ -125,7 +125,7 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
         }
     }
     let cli = reader.cli_values(&options.inputs);
-    let roots: Vec<PathBuf> = roots.into_iter().filter(|r| !called.contains(r)).collect();
+    let roots = root_modules(&roots, &calls);
     let automatic: Vec<Vec<VarFile>> = roots
         .iter()
         .map(|root| {
@@ -165,6 +165,44 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
     }
     evaluated.diagnostics = diagnostics;
     evaluated
+}
+
+/// The modules no other module calls; a module reached only through a cycle
+/// of calls (a module calling itself) is a root too, so it is still checked.
+fn root_modules(
+    candidates: &[PathBuf],
+    calls: &BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+) -> Vec<PathBuf> {
+    let called_by_other = |dir: &PathBuf| {
+        calls
+            .iter()
+            .any(|(caller, callees)| caller != dir && callees.contains(dir))
+    };
+    let mut roots: Vec<PathBuf> = candidates
+        .iter()
+        .filter(|d| !called_by_other(d))
+        .cloned()
+        .collect();
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let visit = |start: &PathBuf, reached: &mut BTreeSet<PathBuf>| {
+        let mut stack = vec![start.clone()];
+        while let Some(dir) = stack.pop() {
+            if reached.insert(dir.clone()) {
+                stack.extend(calls.get(&dir).into_iter().flatten().cloned());
+            }
+        }
+    };
+    for root in &roots {
+        visit(root, &mut reached);
+    }
+    for candidate in candidates {
+        if !reached.contains(candidate) {
+            roots.push(candidate.clone());
+            visit(candidate, &mut reached);
+        }
+    }
+    roots.sort();
+    roots
 }
 
 /// The repository a module belongs to: the closest directory above it
