@@ -246,7 +246,7 @@ fn every_rule_passes_its_fixtures() {
                 }
                 if found != expected {
                     errors.push(format!(
-                        "{}: expected findings (line, rule) {expected:?}, found {found:?}",
+                        "{}: expected findings (file, line, rule) {expected:?}, found {found:?}",
                         path.display()
                     ));
                 }

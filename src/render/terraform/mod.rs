@@ -163,6 +163,9 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
         evaluated.resources.extend(result.resources);
         diagnostics.extend(result.diagnostics);
     }
+    // Each instance of a counted resource reports the same problem once.
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
     evaluated.diagnostics = diagnostics;
     evaluated
 }
@@ -205,22 +208,10 @@ fn root_modules(
     roots
 }
 
-/// The repository a module belongs to: the closest directory above it
-/// holding `.git`, else the scanned root holding it.
+/// The directory a module's calls may read in: the repository holding it,
+/// as for kustomizations.
 fn boundary_of(dir: &Path, scan_roots: &[PathBuf]) -> PathBuf {
-    let mut current = Some(dir);
-    while let Some(path) = current {
-        if path.join(".git").exists() {
-            return path.to_path_buf();
-        }
-        current = path.parent();
-    }
-    scan_roots
-        .iter()
-        .filter(|root| dir.starts_with(root))
-        .min_by_key(|root| root.components().count())
-        .cloned()
-        .unwrap_or_else(|| dir.to_path_buf())
+    crate::render::kustomize::repository_root(dir, scan_roots)
 }
 
 /// The `source` strings of a module's `module` blocks.
