@@ -571,3 +571,61 @@ fn loading_is_deterministic() {
     assert_eq!(first.terraform, second.terraform);
     assert_eq!(first.diagnostics, second.diagnostics);
 }
+
+fn vigie(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(args)
+        .output()
+        .expect("vigie runs")
+}
+
+#[test]
+fn render_prints_evaluated_resources_with_command_line_variables() {
+    let output = vigie(&[
+        "render",
+        "testdata/terraform/basic",
+        "--var-file",
+        "testdata/terraform/basic/terraform.tfvars",
+        "--var",
+        "env=staging",
+        "--var",
+        "node_count=3",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "# azurerm_kubernetes_cluster.main (testdata/terraform/basic/main.tf:35)\n\
+             resource \"azurerm_kubernetes_cluster\" \"main\" {\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  name                   = \"aks-staging\"\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("    node_count = 3\n"), "{stdout}");
+    assert!(
+        stdout.contains("  location               = (known after apply)\n"),
+        "{stdout}"
+    );
+    // Not prod: no diagnostic setting, no network_profile block.
+    assert!(
+        !stdout.contains("azurerm_monitor_diagnostic_setting"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("network_profile"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("module-not-resolved"), "{stderr}");
+}
+
+#[test]
+fn a_missing_var_file_is_a_usage_error() {
+    let output = vigie(&[
+        "scan",
+        "testdata/terraform/basic",
+        "--var-file",
+        "nope.tfvars",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}

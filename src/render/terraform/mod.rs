@@ -8,6 +8,7 @@ mod expand;
 mod expr;
 mod functions;
 mod module;
+mod print;
 mod value;
 mod variables;
 
@@ -22,6 +23,7 @@ use crate::model::TfResource;
 use crate::rules::Related;
 use crate::source::{Position, SourceFile, SourceMap, Span, sha256_hex};
 use module::{Instance, Modules, ParsedModule, local_source};
+pub use print::to_hcl;
 use variables::{CliAssignment, CliValue, VarFile};
 
 /// Variables given on the command line, in the order given (later wins).
