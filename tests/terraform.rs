@@ -137,6 +137,15 @@ resource "probe" "p" {
   y = "%{ if 2 > 1 }yes%{ else }no%{ endif }"
   z = [for i, v in ["a", "b"] : "${i}=${upper(v)}" if v != "c"]
   cond = 3 % 2 == 1 ? "odd" : "even"
+  strip_if   = "%{ if true ~} yes %{~ else ~} no %{~ endif }."
+  strip_else = "%{ if false ~} yes %{~ else ~} no %{~ endif }."
+  strip_for  = "<%{ for x in ["a", "b"] ~} ${x} %{~ endfor }>"
+  strip_none = "x %{~ if false }y%{ endif ~} z"
+  heredoc_for = <<EOT
+%{ for x in ["a", "b"] ~}
+line ${x}
+%{ endfor ~}
+EOT
 }
 "#,
     );
@@ -176,6 +185,11 @@ resource "probe" "p" {
         ("y", s("yes")),
         ("z", list(vec![s("0=A"), s("1=B")])),
         ("cond", s("odd")),
+        ("strip_if", s("yes.")),
+        ("strip_else", s("no.")),
+        ("strip_for", s("<ab>")),
+        ("strip_none", s("xz")),
+        ("heredoc_for", s("line a\nline b\n")),
     ];
     for (name, value) in expected {
         assert_eq!(values.get(name), Some(&value), "attribute {name}");
@@ -513,6 +527,18 @@ resource "probe" "p" {
             "escape/main.tf",
             "module \"out\" {\n  source = \"../../..\"\n}\n",
         ),
+        (
+            "slow/main.tf",
+            "resource \"probe\" \"slow\" {\n  v = length(flatten([for a in range(100000) : [for b in range(100000) : b]]))\n}\n",
+        ),
+        (
+            "wide/main.tf",
+            "module \"m\" {\n  source   = \"./m\"\n  for_each = toset([for i in range(1000) : tostring(i)])\n}\n",
+        ),
+        (
+            "wide/m/main.tf",
+            "resource \"probe\" \"r\" {\n  count = 1000\n}\n",
+        ),
     ]);
     let loaded = load(&[dir.path().to_path_buf()], Vec::new());
     let probe = resource(&loaded, "probe.p");
@@ -524,6 +550,31 @@ resource "probe" "p" {
             .diagnostics
             .iter()
             .any(|d| d.message.contains("nest deeper")),
+        "{:?}",
+        loaded.diagnostics
+    );
+    // Quadratic `for` and exponential instances stop at the budgets.
+    let slow = resource(&loaded, "probe.slow");
+    assert_eq!(attribute(slow, "v").value, TfValue::Unknown);
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.path.ends_with("slow/main.tf") && d.message.contains("budget")),
+        "{:?}",
+        loaded.diagnostics
+    );
+    let wide = loaded
+        .terraform
+        .iter()
+        .filter(|r| r.address.starts_with("module.m["))
+        .count();
+    assert!(wide <= 100_000, "{wide}");
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.path.contains("wide/") && d.message.contains("instances")),
         "{:?}",
         loaded.diagnostics
     );
