@@ -78,6 +78,16 @@ pub enum DiagnosticCode {
     UnknownValue,
     /// A Terraform plan (JSON) that could not be read, in whole or in part.
     TerraformPlan,
+    /// A Terraform file is not valid HCL.
+    HclSyntax,
+    /// A Terraform module whose source Vigie does not read (registry, git,
+    /// a path outside the repository): its outputs are unknown.
+    ModuleNotResolved,
+    /// A Terraform expression that cannot be evaluated (a missing key, a type
+    /// mismatch, a cycle between locals, a limit reached): its value is unknown.
+    TerraformEvaluation,
+    /// Terraform input Vigie does not read (JSON syntax, an unknown function).
+    TerraformUnsupported,
 }
 
 impl DiagnosticCode {
@@ -105,6 +115,10 @@ impl DiagnosticCode {
             DiagnosticCode::KustomizeUnsupported => "kustomize-unsupported",
             DiagnosticCode::UnknownValue => "unknown-value",
             DiagnosticCode::TerraformPlan => "terraform-plan",
+            DiagnosticCode::HclSyntax => "hcl-syntax",
+            DiagnosticCode::ModuleNotResolved => "module-not-resolved",
+            DiagnosticCode::TerraformEvaluation => "terraform-evaluation",
+            DiagnosticCode::TerraformUnsupported => "terraform-unsupported",
         }
     }
 }

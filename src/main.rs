@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// Scans allocate many small trees from several threads; mimalloc handles that
 /// faster than the system allocator.
@@ -18,6 +18,7 @@ use vigie::filter::baseline::{self, Baseline};
 use vigie::filter::changes;
 use vigie::filter::{FilterOptions, date::Date};
 use vigie::load::{DEFAULT_MAX_FILE_SIZE, LoadOptions, human_size, parse_size};
+use vigie::render::terraform::{CliInput, TerraformOptions};
 use vigie::report::{github, json, sarif, text};
 use vigie::rules::{self, Rule, Severity};
 use vigie::{ScanOptions, discover::DiscoverOptions};
@@ -25,8 +26,9 @@ use vigie::{ScanOptions, discover::DiscoverOptions};
 /// Static security and compliance analysis for GitOps repositories.
 ///
 /// Vigie reads Kubernetes manifests (YAML and JSON, multi-document streams and
-/// lists) and reports Pod Security Standards violations with the exact file,
-/// line and column of the offending field, before anything is deployed.
+/// lists), kustomizations and Terraform, and reports security and compliance
+/// problems with the exact file, line and column of the offending field,
+/// before anything is deployed.
 #[derive(Parser)]
 #[command(name = "vigie", version, max_term_width = 100)]
 struct Cli {
@@ -57,10 +59,17 @@ enum Command {
     },
     /// Print the Kubernetes objects Vigie sees: plain manifests as read, and
     /// kustomizations built as `kubectl kustomize` builds them.
+    /// Terraform resources are printed as evaluated, after the objects.
     Render {
         /// Files and directories (a directory with a kustomization is built).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Set a Terraform root module variable (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Read Terraform variable values from FILE (repeatable).
+        #[arg(long = "var-file", value_name = "FILE")]
+        var_files: Vec<PathBuf>,
     },
     /// Print a rule's documentation: what it checks, why, an example and the fix.
     Explain {
@@ -123,6 +132,14 @@ struct ScanArgs {
     /// Also show notes (files skipped as binary, oversized or not manifests).
     #[arg(long, short)]
     verbose: bool,
+    /// Set a Terraform root module variable (repeatable): a string unless the
+    /// variable's type is a collection or object, then an HCL expression.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Read Terraform variable values from FILE (repeatable); later --var and
+    /// --var-file values win over earlier ones and over *.tfvars files.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -153,13 +170,21 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let terraform = match matches.subcommand() {
+        Some(("scan" | "render", sub)) => terraform_inputs(sub),
+        _ => TerraformOptions::default(),
+    };
     let result = match cli.command {
-        Command::Scan(args) => scan(*args),
+        Command::Scan(args) => scan(*args, terraform),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Frameworks { format } => list_frameworks(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
-        Command::Render { paths } => render(paths),
+        Command::Render { paths, .. } => render(paths, terraform),
     };
     result.unwrap_or_else(|message| {
         eprintln!("vigie: error: {message}");
@@ -181,7 +206,34 @@ fn project_config(explicit: Option<&PathBuf>, paths: &[PathBuf]) -> Result<Confi
     config::load(&path, &display).map_err(|e| e.to_string())
 }
 
-fn scan(args: ScanArgs) -> Result<ExitCode, String> {
+/// `--var` and `--var-file` in the order given: Terraform applies them in
+/// that order, the last value of a variable winning.
+fn terraform_inputs(matches: &clap::ArgMatches) -> TerraformOptions {
+    let mut inputs: Vec<(usize, CliInput)> = Vec::new();
+    if let (Some(indices), Some(values)) = (
+        matches.indices_of("vars"),
+        matches.get_many::<String>("vars"),
+    ) {
+        inputs.extend(indices.zip(values.map(|v| CliInput::Var(v.clone()))));
+    }
+    if let (Some(indices), Some(values)) = (
+        matches.indices_of("var_files"),
+        matches.get_many::<PathBuf>("var_files"),
+    ) {
+        inputs.extend(indices.zip(values.map(|v| CliInput::VarFile(v.clone()))));
+    }
+    inputs.sort_by_key(|(index, _)| *index);
+    TerraformOptions {
+        inputs: inputs.into_iter().map(|(_, input)| input).collect(),
+    }
+}
+
+fn scan(args: ScanArgs, terraform: TerraformOptions) -> Result<ExitCode, String> {
+    for path in &args.var_files {
+        if !path.is_file() {
+            return Err(format!("--var-file {}: file not found", path.display()));
+        }
+    }
     let config = project_config(args.config.as_ref(), &args.paths)?;
     let options = ScanOptions {
         paths: args.paths,
@@ -207,6 +259,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
                 .transpose()?,
             today: Date::today(),
         },
+        terraform,
     };
     let scan = vigie::scan(&options).map_err(|e| e.to_string())?;
     let color = match args.color {
@@ -300,8 +353,11 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn render(paths: Vec<PathBuf>) -> Result<ExitCode, String> {
-    let options = ScanOptions::default();
+fn render(paths: Vec<PathBuf>, terraform: TerraformOptions) -> Result<ExitCode, String> {
+    let options = ScanOptions {
+        terraform,
+        ..ScanOptions::default()
+    };
     let mut out = String::new();
     let mut diagnostics = Vec::new();
     for path in &paths {
@@ -309,6 +365,12 @@ fn render(paths: Vec<PathBuf>) -> Result<ExitCode, String> {
         for resource in &loaded.resources {
             out.push_str("---\n");
             out.push_str(&vigie::source::emit::to_yaml(&resource.body));
+        }
+        for resource in &loaded.terraform {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&vigie::render::terraform::to_hcl(resource, &loaded.sources));
         }
         diagnostics.extend(loaded.diagnostics);
     }

@@ -55,11 +55,32 @@ fn a_hardened_azurerm_v4_cluster_passes_every_aks_rule() {
 #[test]
 fn the_demo_cluster_has_the_misconfigurations_its_readme_lists() {
     let scan = scan_with_aks_rules("testdata/demo/infra/aks");
-    let mut ids: Vec<&str> = scan.findings.iter().map(|f| f.rule.id).collect();
-    ids.dedup();
-    assert!(!ids.is_empty());
+    let found: Vec<(&str, u32)> = scan
+        .findings
+        .iter()
+        .map(|f| (f.rule.id, f.span.start.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("AKS019", 14),
+            ("AKS009", 28),
+            ("AKS010", 45),
+            ("AKS011", 48),
+            ("AKS015", 71),
+            ("AKS016", 75),
+        ]
+    );
+    // The open range comes from the tfvars file.
+    let open = &scan.findings[2];
+    let origins: Vec<String> = open
+        .related
+        .iter()
+        .map(|r| scan.sources.get(r.span.file).display.clone())
+        .collect();
+    assert_eq!(origins, ["testdata/demo/infra/aks/terraform.tfvars"]);
     let readme = std::fs::read_to_string("testdata/demo/README.md").expect("demo README");
-    for id in &ids {
+    for (id, _) in &found {
         assert!(readme.contains(id), "the demo README mentions {id}");
     }
 }
