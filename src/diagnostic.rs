@@ -76,6 +76,16 @@ pub enum DiagnosticCode {
     KustomizeUnsupported,
     /// A rule could not judge a value known only after `terraform apply`.
     UnknownValue,
+    /// A Terraform file is not valid HCL.
+    HclSyntax,
+    /// A Terraform module whose source Vigie does not read (registry, git,
+    /// a path outside the repository): its outputs are unknown.
+    ModuleNotResolved,
+    /// A Terraform expression that cannot be evaluated (a missing key, a type
+    /// mismatch, a cycle between locals, a limit reached): its value is unknown.
+    TerraformEvaluation,
+    /// Terraform input Vigie does not read (JSON syntax, an unknown function).
+    TerraformUnsupported,
     /// A Terraform plan (JSON) that could not be read, in whole or in part.
     TerraformPlan,
 }
@@ -104,6 +114,10 @@ impl DiagnosticCode {
             DiagnosticCode::RemoteNotFetched => "remote-not-fetched",
             DiagnosticCode::KustomizeUnsupported => "kustomize-unsupported",
             DiagnosticCode::UnknownValue => "unknown-value",
+            DiagnosticCode::HclSyntax => "hcl-syntax",
+            DiagnosticCode::ModuleNotResolved => "module-not-resolved",
+            DiagnosticCode::TerraformEvaluation => "terraform-evaluation",
+            DiagnosticCode::TerraformUnsupported => "terraform-unsupported",
             DiagnosticCode::TerraformPlan => "terraform-plan",
         }
     }

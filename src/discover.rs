@@ -122,6 +122,10 @@ pub struct Discovery {
     pub files: Vec<Candidate>,
     /// Directories holding a kustomization file, sorted.
     pub kustomizations: Vec<PathBuf>,
+    /// Directories holding Terraform `*.tf` files, sorted.
+    pub terraform_dirs: Vec<PathBuf>,
+    /// `.tf` files named on the command line, each read as a module of its own.
+    pub terraform_files: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -261,6 +265,39 @@ const NEVER_MANIFESTS: &[&str] = &[
     "zst",
 ];
 
+/// The Terraform files Vigie recognises by name.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum TerraformFile {
+    /// `*.tf`: part of the module of its directory.
+    Module,
+    /// `*.tfvars`, `*.tfvars.json`: read with the root module of their directory.
+    Variables,
+    /// `*.tf.json`: Terraform's JSON syntax, which Vigie does not read.
+    Json,
+}
+
+fn terraform_kind(path: &Path) -> Option<TerraformFile> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".tf") {
+        Some(TerraformFile::Module)
+    } else if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+        Some(TerraformFile::Variables)
+    } else if name.ends_with(".tf.json") {
+        Some(TerraformFile::Json)
+    } else {
+        None
+    }
+}
+
+fn json_not_read(display: String) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticLevel::Warning,
+        DiagnosticCode::TerraformUnsupported,
+        display,
+        "Terraform JSON configuration (.tf.json) is not read by this version of Vigie",
+    )
+}
+
 /// The kind of a file from its name, or `None` when it is never read.
 fn classify(path: &Path) -> Option<FileKind> {
     let extension = path
@@ -326,6 +363,20 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
                     .push(dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf));
                 continue;
             }
+            if let Some(terraform) = terraform_kind(root) {
+                let dir = root.parent().filter(|p| !p.as_os_str().is_empty());
+                let dir = dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                match terraform {
+                    TerraformFile::Module if !options.resolve_roots => {
+                        discovery.terraform_files.push(root.clone());
+                    }
+                    TerraformFile::Module | TerraformFile::Variables => {
+                        discovery.terraform_dirs.push(dir);
+                    }
+                    TerraformFile::Json => discovery.diagnostics.push(json_not_read(display)),
+                }
+                continue;
+            }
             let size = root.metadata().map(|m| m.len()).unwrap_or(0);
             let kind = classify(root).unwrap_or(FileKind::Sniff);
             discovery.files.push(Candidate {
@@ -350,6 +401,10 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     discovery.files.dedup_by(|a, b| a.display == b.display);
     discovery.kustomizations.sort();
     discovery.kustomizations.dedup();
+    discovery.terraform_dirs.sort();
+    discovery.terraform_dirs.dedup();
+    discovery.terraform_files.sort();
+    discovery.terraform_files.dedup();
     charts.sort();
     charts.dedup();
     for (chart_dir, display) in &charts {
@@ -448,6 +503,19 @@ fn walk(
         {
             if let Some(dir) = entry.path().parent() {
                 discovery.kustomizations.push(dir.to_path_buf());
+            }
+            continue;
+        }
+        if let Some(terraform) = terraform_kind(entry.path()) {
+            match terraform {
+                TerraformFile::Module => {
+                    if let Some(dir) = entry.path().parent() {
+                        discovery.terraform_dirs.push(dir.to_path_buf());
+                    }
+                }
+                // Read with the module of their directory.
+                TerraformFile::Variables => {}
+                TerraformFile::Json => discovery.diagnostics.push(json_not_read(display)),
             }
             continue;
         }

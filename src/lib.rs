@@ -46,6 +46,8 @@ pub struct ScanOptions {
     pub config: Config,
     /// Baseline, changed lines and the date exceptions expire against.
     pub filter: FilterOptions,
+    /// Terraform variables from the command line (`--var`, `--var-file`).
+    pub terraform: render::terraform::TerraformOptions,
 }
 
 /// The result of a scan.
@@ -190,17 +192,39 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
         .cloned()
         .collect();
     let loaded = load::load_files(&loose, &options.load, &mut sources);
-    let terraform = loaded.terraform;
+    let terraform = render::terraform::load(
+        &render::terraform::Inputs {
+            dirs: discovery.terraform_dirs.clone(),
+            files: discovery.terraform_files.clone(),
+            scan_roots: options
+                .paths
+                .iter()
+                .filter_map(|p| p.canonicalize().ok())
+                .map(|p| {
+                    if p.is_file() {
+                        p.parent().map(PathBuf::from).unwrap_or(p)
+                    } else {
+                        p
+                    }
+                })
+                .collect(),
+        },
+        &options.terraform,
+        &mut sources,
+    );
     let mut resources = loaded.resources;
     resources.extend(built.resources);
     let mut diagnostics = discovery.diagnostics;
     diagnostics.extend(built.diagnostics);
     diagnostics.extend(loaded.diagnostics);
+    diagnostics.extend(terraform.diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut plans_then_hcl = loaded.terraform;
+    plans_then_hcl.extend(terraform.resources);
     Ok(Loaded {
         sources,
         resources,
-        terraform,
+        terraform: plans_then_hcl,
         diagnostics,
     })
 }

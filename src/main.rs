@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// Scans allocate many small trees from several threads; mimalloc handles that
 /// faster than the system allocator.
@@ -18,6 +18,7 @@ use vigie::filter::baseline::{self, Baseline};
 use vigie::filter::changes;
 use vigie::filter::{FilterOptions, date::Date};
 use vigie::load::{DEFAULT_MAX_FILE_SIZE, LoadOptions, human_size, parse_size};
+use vigie::render::terraform::{CliInput, TerraformOptions};
 use vigie::report::{github, json, sarif, text};
 use vigie::rules::{self, Rule, Severity};
 use vigie::{ScanOptions, discover::DiscoverOptions};
@@ -115,6 +116,14 @@ struct ScanArgs {
     /// Also show notes (files skipped as binary, oversized or not manifests).
     #[arg(long, short)]
     verbose: bool,
+    /// Set a Terraform root module variable (repeatable): a string unless the
+    /// variable's type is a collection or object, then an HCL expression.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Read Terraform variable values from FILE (repeatable); later --var and
+    /// --var-file values win over earlier ones and over *.tfvars files.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -145,9 +154,17 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let terraform = matches
+        .subcommand_matches("scan")
+        .map(terraform_inputs)
+        .unwrap_or_default();
     let result = match cli.command {
-        Command::Scan(args) => scan(*args),
+        Command::Scan(args) => scan(*args, terraform),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
         Command::Render { paths } => render(paths),
@@ -172,7 +189,34 @@ fn project_config(explicit: Option<&PathBuf>, paths: &[PathBuf]) -> Result<Confi
     config::load(&path, &display).map_err(|e| e.to_string())
 }
 
-fn scan(args: ScanArgs) -> Result<ExitCode, String> {
+/// `--var` and `--var-file` in the order given: Terraform applies them in
+/// that order, the last value of a variable winning.
+fn terraform_inputs(matches: &clap::ArgMatches) -> TerraformOptions {
+    let mut inputs: Vec<(usize, CliInput)> = Vec::new();
+    if let (Some(indices), Some(values)) = (
+        matches.indices_of("vars"),
+        matches.get_many::<String>("vars"),
+    ) {
+        inputs.extend(indices.zip(values.map(|v| CliInput::Var(v.clone()))));
+    }
+    if let (Some(indices), Some(values)) = (
+        matches.indices_of("var_files"),
+        matches.get_many::<PathBuf>("var_files"),
+    ) {
+        inputs.extend(indices.zip(values.map(|v| CliInput::VarFile(v.clone()))));
+    }
+    inputs.sort_by_key(|(index, _)| *index);
+    TerraformOptions {
+        inputs: inputs.into_iter().map(|(_, input)| input).collect(),
+    }
+}
+
+fn scan(args: ScanArgs, terraform: TerraformOptions) -> Result<ExitCode, String> {
+    for path in &args.var_files {
+        if !path.is_file() {
+            return Err(format!("--var-file {}: file not found", path.display()));
+        }
+    }
     let config = project_config(args.config.as_ref(), &args.paths)?;
     let options = ScanOptions {
         paths: args.paths,
@@ -198,6 +242,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
                 .transpose()?,
             today: Date::today(),
         },
+        terraform,
     };
     let scan = vigie::scan(&options).map_err(|e| e.to_string())?;
     let color = match args.color {
