@@ -26,8 +26,9 @@ use vigie::{ScanOptions, discover::DiscoverOptions};
 /// Static security and compliance analysis for GitOps repositories.
 ///
 /// Vigie reads Kubernetes manifests (YAML and JSON, multi-document streams and
-/// lists) and reports Pod Security Standards violations with the exact file,
-/// line and column of the offending field, before anything is deployed.
+/// lists), kustomizations and Terraform, and reports security and compliance
+/// problems with the exact file, line and column of the offending field,
+/// before anything is deployed.
 #[derive(Parser)]
 #[command(name = "vigie", version, max_term_width = 100)]
 struct Cli {
@@ -50,10 +51,17 @@ enum Command {
     },
     /// Print the Kubernetes objects Vigie sees: plain manifests as read, and
     /// kustomizations built as `kubectl kustomize` builds them.
+    /// Terraform resources are printed as evaluated, after the objects.
     Render {
         /// Files and directories (a directory with a kustomization is built).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Set a Terraform root module variable (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Read Terraform variable values from FILE (repeatable).
+        #[arg(long = "var-file", value_name = "FILE")]
+        var_files: Vec<PathBuf>,
     },
     /// Print a rule's documentation: what it checks, why, an example and the fix.
     Explain {
@@ -159,15 +167,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };
-    let terraform = matches
-        .subcommand_matches("scan")
-        .map(terraform_inputs)
-        .unwrap_or_default();
+    let terraform = match matches.subcommand() {
+        Some(("scan" | "render", sub)) => terraform_inputs(sub),
+        _ => TerraformOptions::default(),
+    };
     let result = match cli.command {
         Command::Scan(args) => scan(*args, terraform),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
-        Command::Render { paths } => render(paths),
+        Command::Render { paths, .. } => render(paths, terraform),
     };
     result.unwrap_or_else(|message| {
         eprintln!("vigie: error: {message}");
@@ -336,8 +344,11 @@ fn scan(args: ScanArgs, terraform: TerraformOptions) -> Result<ExitCode, String>
     })
 }
 
-fn render(paths: Vec<PathBuf>) -> Result<ExitCode, String> {
-    let options = ScanOptions::default();
+fn render(paths: Vec<PathBuf>, terraform: TerraformOptions) -> Result<ExitCode, String> {
+    let options = ScanOptions {
+        terraform,
+        ..ScanOptions::default()
+    };
     let mut out = String::new();
     let mut diagnostics = Vec::new();
     for path in &paths {
@@ -345,6 +356,12 @@ fn render(paths: Vec<PathBuf>) -> Result<ExitCode, String> {
         for resource in &loaded.resources {
             out.push_str("---\n");
             out.push_str(&vigie::source::emit::to_yaml(&resource.body));
+        }
+        for resource in &loaded.terraform {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&vigie::render::terraform::to_hcl(resource, &loaded.sources));
         }
         diagnostics.extend(loaded.diagnostics);
     }

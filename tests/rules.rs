@@ -6,6 +6,12 @@
 //! line (list an ID twice for two findings). A fixture named `pass*` must produce
 //! none. Only the rule under test runs.
 //!
+//! Fixtures are Kubernetes manifests (`.yaml`), Terraform files (`.tf`, one
+//! file = one module), or directories (`fail-x/`, `pass-x/`: a Terraform root
+//! module with its `terraform.tfvars` and `modules/`, or any tree Vigie scans),
+//! whose `# expect:` comments may sit in any of their files; findings are
+//! compared per file and line.
+//!
 //! A Terraform plan fixture (`fail*.tfplan.json`, `pass*.tfplan.json`: JSON
 //! holds no comments) lists its expected findings in a sidecar file named after
 //! it, `fail-x.expect` for `fail-x.tfplan.json`: one `ID line` pair per line,
@@ -25,10 +31,15 @@ use vigie::diagnostic::DiagnosticLevel;
 use vigie::rules::{ParamDefault, ParamValue, Rule};
 use vigie::{ScanOptions, rules};
 
-/// (line, rule ID) → count.
-type Expected = BTreeMap<(u32, String), usize>;
+/// (file, line, rule ID) → count; the file relative to the fixture (empty
+/// for a single-file fixture).
+type Expected = BTreeMap<(String, u32, String), usize>;
 
 fn expectations(text: &str) -> Expected {
+    expectations_in("", text)
+}
+
+fn expectations_in(file: &str, text: &str) -> Expected {
     let mut expected = Expected::new();
     for (index, line) in text.lines().enumerate() {
         let Some((_, ids)) = line.split_once("# expect:") else {
@@ -40,7 +51,7 @@ fn expectations(text: &str) -> Expected {
             .filter(|id| !id.is_empty())
         {
             *expected
-                .entry((index as u32 + 1, id.to_string()))
+                .entry((file.to_string(), index as u32 + 1, id.to_string()))
                 .or_default() += 1;
         }
     }
@@ -52,7 +63,7 @@ const PLAN_SUFFIX: &str = ".tfplan.json";
 
 /// The expectations of a plan fixture, from its `.expect` sidecar (none when
 /// there is no sidecar).
-fn plan_expectations(fixture: &Path) -> Result<Expected, String> {
+fn plan_expectations(fixture: &Path) -> Expected {
     let name = fixture
         .file_name()
         .and_then(|n| n.to_str())
@@ -62,7 +73,7 @@ fn plan_expectations(fixture: &Path) -> Result<Expected, String> {
         name.strip_suffix(PLAN_SUFFIX).unwrap_or(name)
     ));
     let Ok(text) = fs::read_to_string(&sidecar) else {
-        return Ok(Expected::new());
+        return Expected::new();
     };
     let mut expected = Expected::new();
     for line in text.lines() {
@@ -73,10 +84,12 @@ fn plan_expectations(fixture: &Path) -> Result<Expected, String> {
         let (id, number) = line
             .split_once(' ')
             .and_then(|(id, n)| Some((id, n.trim().parse::<u32>().ok()?)))
-            .ok_or_else(|| format!("{}: expected `ID line`, found {line:?}", sidecar.display()))?;
-        *expected.entry((number, id.to_string())).or_default() += 1;
+            .unwrap_or_else(|| panic!("{}: expected `ID line`, found {line:?}", sidecar.display()));
+        *expected
+            .entry((String::new(), number, id.to_string()))
+            .or_default() += 1;
     }
-    Ok(expected)
+    expected
 }
 
 const PARAMS_PREFIX: &str = "# vigie-params:";
@@ -142,9 +155,20 @@ fn run_rule(path: &Path, rule: &str, config: Config) -> (Expected, Vec<String>) 
     };
     let scan = vigie::scan(&options).expect("scan runs");
     let mut found = Expected::new();
+    let root = path.canonicalize().expect("fixture exists");
     for finding in &scan.findings {
+        let file = &scan.sources.get(finding.span.file).path;
+        let file = file.canonicalize().unwrap_or_else(|_| file.clone());
+        let relative = file
+            .strip_prefix(&root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
         *found
-            .entry((finding.span.start.line, finding.rule.id.to_string()))
+            .entry((
+                relative,
+                finding.span.start.line,
+                finding.rule.id.to_string(),
+            ))
             .or_default() += 1;
     }
     let problems = scan
@@ -156,14 +180,66 @@ fn run_rule(path: &Path, rule: &str, config: Config) -> (Expected, Vec<String>) 
     (found, problems)
 }
 
+/// The fixtures of a rule: files and directories.
 fn fixture_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.is_file())
         .collect();
     files.sort();
     files
+}
+
+/// Every file under a directory fixture, sorted, relative to it.
+fn files_under(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let relative = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if path.is_dir() {
+            files_under(&path, &relative, out);
+        } else {
+            out.push((relative, path));
+        }
+    }
+}
+
+/// A fixture's text (its first file's for a directory: where
+/// `# vigie-params:` goes) and the findings its comments announce.
+fn fixture_expectations(path: &Path) -> (String, Expected) {
+    if path.is_dir() {
+        let mut files = Vec::new();
+        files_under(path, "", &mut files);
+        let mut expected = Expected::new();
+        let mut first = None;
+        for (relative, file) in files {
+            let Ok(text) = fs::read_to_string(&file) else {
+                continue;
+            };
+            expected.extend(expectations_in(&relative, &text));
+            first.get_or_insert(text);
+        }
+        (first.unwrap_or_default(), expected)
+    } else {
+        let text = fs::read_to_string(path).expect("fixture is text");
+        let expected = if path.to_string_lossy().ends_with(PLAN_SUFFIX) {
+            plan_expectations(path)
+        } else {
+            expectations(&text)
+        };
+        (text, expected)
+    }
 }
 
 #[test]
@@ -185,18 +261,7 @@ fn every_rule_passes_its_fixtures() {
             if name.ends_with(".expect") {
                 continue;
             }
-            let text = fs::read_to_string(&path).expect("fixture is text");
-            let expected = if name.ends_with(PLAN_SUFFIX) {
-                match plan_expectations(&path) {
-                    Ok(expected) => expected,
-                    Err(e) => {
-                        errors.push(e);
-                        continue;
-                    }
-                }
-            } else {
-                expectations(&text)
-            };
+            let (text, expected) = fixture_expectations(&path);
             let config = match fixture_config(rule, &text) {
                 Ok(config) => config,
                 Err(e) => {
@@ -208,9 +273,11 @@ fn every_rule_passes_its_fixtures() {
             if !problems.is_empty() {
                 errors.push(format!("{}: input problems: {problems:?}", path.display()));
             }
-            if let Some(((line, id), _)) = expected.iter().find(|((_, id), _)| id != rule.id) {
+            if let Some(((file, line, id), _)) =
+                expected.iter().find(|((_, _, id), _)| id != rule.id)
+            {
                 errors.push(format!(
-                    "{}:{line}: expects {id}, but this is {}'s fixture",
+                    "{}/{file}:{line}: expects {id}, but this is {}'s fixture",
                     path.display(),
                     rule.id
                 ));
@@ -225,7 +292,7 @@ fn every_rule_passes_its_fixtures() {
                 }
                 if found != expected {
                     errors.push(format!(
-                        "{}: expected findings (line, rule) {expected:?}, found {found:?}",
+                        "{}: expected findings (file, line, rule) {expected:?}, found {found:?}",
                         path.display()
                     ));
                 }
@@ -254,8 +321,8 @@ fn every_rule_passes_its_fixtures() {
     assert!(errors.is_empty(), "\n{}\n", errors.join("\n"));
 }
 
-/// The code blocks of one `## Section` of a rule's documentation, with the
-/// extension of the file that holds each: YAML manifests, or Terraform (`hcl`).
+/// The YAML and HCL blocks of one `## Section` of a rule's documentation,
+/// with the file extension each is scanned as.
 fn example_blocks(documentation: &str, section: &str) -> Vec<(&'static str, String)> {
     let mut blocks = Vec::new();
     let mut in_section = false;
@@ -267,7 +334,9 @@ fn example_blocks(documentation: &str, section: &str) -> Vec<(&'static str, Stri
         }
         match (&mut block, line.trim()) {
             (None, "```yaml") if in_section => block = Some(("yaml", String::new())),
-            (None, "```hcl") if in_section => block = Some(("tf", String::new())),
+            (None, "```hcl" | "```terraform" | "```tf") if in_section => {
+                block = Some(("tf", String::new()));
+            }
             (Some(_), "```") => blocks.extend(block.take()),
             (Some((_, text)), _) => {
                 text.push_str(line);
@@ -400,7 +469,7 @@ fn lines_with(text: &str, needle: &str) -> Vec<u32> {
 }
 
 fn lines(found: &Expected) -> Vec<u32> {
-    found.keys().map(|(line, _)| *line).collect()
+    found.keys().map(|(_, line, _)| *line).collect()
 }
 
 #[test]

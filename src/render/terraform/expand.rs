@@ -166,6 +166,9 @@ impl Instance<'_> {
         let header = file.header_span(block.span().map_or(0, |r| r.start));
         let instances = self.instances(file, block);
         for (key, scope) in instances.keys {
+            if !self.within_budget(file, header.start) {
+                break;
+            }
             let (attributes, blocks) = self.eval_body(&block.body, file, &scope, true);
             let kind = if data { "data." } else { "" };
             self.resources.push(TfResource {

@@ -95,6 +95,12 @@ impl<'a> Instance<'a> {
                 expr.span(),
             ));
         }
+        if !self.budget.step() {
+            return Err(EvalError::new(
+                "evaluation budget exhausted (the configuration computes too much)",
+                expr.span(),
+            ));
+        }
         frame.depth += 1;
         let result = self.eval_inner(expr, file, frame);
         frame.depth -= 1;
@@ -623,27 +629,44 @@ impl<'a> Instance<'a> {
                         trim_end_in_place(out);
                     }
                     let cond = self.eval(&if_directive.if_expr.cond_expr, file, frame)?;
-                    let chosen = match cond {
+                    // Which branch runs: `None` when the condition is unknown.
+                    let branch = match cond {
                         TfValue::Unknown => {
                             *known = false;
                             None
                         }
-                        value => match value.as_bool() {
-                            Some(true) => Some(&if_directive.if_expr.template),
-                            Some(false) => if_directive.else_expr.as_ref().map(|e| &e.template),
-                            None => {
-                                return Err(EvalError::new(
-                                    "a %{if} condition must be a bool",
-                                    if_directive.if_expr.cond_expr.span(),
-                                ));
-                            }
-                        },
+                        value => Some(value.as_bool().ok_or_else(|| {
+                            EvalError::new(
+                                "a %{if} condition must be a bool",
+                                if_directive.if_expr.cond_expr.span(),
+                            )
+                        })?),
                     };
-                    *strip_next = if_directive.if_expr.strip.strip_end();
-                    if let Some(template) = chosen {
-                        for element in template.iter() {
-                            self.eval_element(element, file, frame, out, known, strip_next)?;
-                        }
+                    let else_expr = if_directive.else_expr.as_ref();
+                    let endif_strip = if_directive.endif_expr.strip;
+                    // Strip markers: `~}` trims the start of what follows,
+                    // `%{~` the end of what precedes.
+                    let (template, strip_start, strip_before_close) = match branch {
+                        Some(true) => (
+                            Some(&if_directive.if_expr.template),
+                            if_directive.if_expr.strip.strip_end(),
+                            else_expr.map_or(endif_strip, |e| e.strip).strip_start(),
+                        ),
+                        Some(false) => (
+                            else_expr.map(|e| &e.template),
+                            else_expr
+                                .map_or(if_directive.if_expr.strip, |e| e.strip)
+                                .strip_end(),
+                            endif_strip.strip_start(),
+                        ),
+                        None => (None, false, false),
+                    };
+                    *strip_next = strip_start;
+                    for element in template.into_iter().flat_map(Template::iter) {
+                        self.eval_element(element, file, frame, out, known, strip_next)?;
+                    }
+                    if strip_before_close {
+                        trim_end_in_place(out);
                     }
                     *strip_next = if_directive.endif_expr.strip.strip_end();
                 }
@@ -685,6 +708,9 @@ impl<'a> Instance<'a> {
                                 frame.scope.truncate(base);
                                 return Err(e);
                             }
+                        }
+                        if for_directive.endfor_expr.strip.strip_start() {
+                            trim_end_in_place(out);
                         }
                         if out.len() > MAX_ELEMENTS * 16 {
                             frame.scope.truncate(base);

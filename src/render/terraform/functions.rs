@@ -96,6 +96,8 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
         "anytrue" => bools(args).map(|b| TfValue::Bool(b.iter().any(|x| *x))),
         "setunion" => setunion(args),
         "substr" => substr(args),
+        "cidrsubnet" => cidr(args, CidrFunction::Subnet),
+        "cidrhost" => cidr(args, CidrFunction::Host),
         _ => return Outcome::NotSupported,
     };
     match result {
@@ -493,6 +495,77 @@ fn substr(args: Vec<TfValue>) -> Result<TfValue> {
     Ok(TfValue::String(chars[start..end].iter().collect()))
 }
 
+#[derive(Clone, Copy)]
+enum CidrFunction {
+    Subnet,
+    Host,
+}
+
+/// `cidrsubnet(prefix, newbits, netnum)` and `cidrhost(prefix, hostnum)`
+/// for IPv4 (IPv6 prefixes are left unknown).
+fn cidr(args: Vec<TfValue>, function: CidrFunction) -> Result<TfValue> {
+    let mut args = args.into_iter();
+    let prefix = string_arg(&args.next().ok_or("needs a prefix")?, "the prefix")?;
+    let numbers = numbers(args.collect())?;
+    let Some((address, length)) = prefix.split_once('/') else {
+        return Err(format!("invalid CIDR prefix {prefix:?}"));
+    };
+    let Ok(address) = address.parse::<std::net::Ipv4Addr>() else {
+        if address.contains(':') {
+            return Ok(TfValue::Unknown);
+        }
+        return Err(format!("invalid CIDR prefix {prefix:?}"));
+    };
+    let length: u32 = length
+        .parse()
+        .ok()
+        .filter(|l| *l <= 32)
+        .ok_or_else(|| format!("invalid CIDR prefix {prefix:?}"))?;
+    let whole = |n: f64| (n.fract() == 0.0).then_some(n as i64);
+    let base = u64::from(u32::from(address)) & network_mask(length);
+    match (function, numbers.as_slice()) {
+        (CidrFunction::Subnet, [newbits, netnum]) => {
+            let (Some(newbits), Some(netnum)) = (whole(*newbits), whole(*netnum)) else {
+                return Err("newbits and netnum must be whole numbers".to_string());
+            };
+            let new_length = length as i64 + newbits;
+            if !(0..=32).contains(&new_length) || newbits < 0 {
+                return Err(format!("cannot extend /{length} by {newbits} bits"));
+            }
+            if netnum < 0 || netnum >= 1i64 << newbits {
+                return Err(format!("netnum {netnum} does not fit in {newbits} bits"));
+            }
+            let subnet = base | ((netnum as u64) << (32 - new_length));
+            Ok(TfValue::String(format!(
+                "{}/{new_length}",
+                std::net::Ipv4Addr::from(subnet as u32)
+            )))
+        }
+        (CidrFunction::Host, [hostnum]) => {
+            let Some(hostnum) = whole(*hostnum) else {
+                return Err("hostnum must be a whole number".to_string());
+            };
+            let size = 1i64 << (32 - length);
+            let offset = if hostnum < 0 { size + hostnum } else { hostnum };
+            if !(0..size).contains(&offset) {
+                return Err(format!("host number {hostnum} is outside /{length}"));
+            }
+            Ok(TfValue::String(
+                std::net::Ipv4Addr::from((base + offset as u64) as u32).to_string(),
+            ))
+        }
+        _ => Err("wrong number of arguments".to_string()),
+    }
+}
+
+fn network_mask(length: u32) -> u64 {
+    if length == 0 {
+        0
+    } else {
+        (u64::from(u32::MAX) << (32 - length)) & u64::from(u32::MAX)
+    }
+}
+
 fn numbers(args: Vec<TfValue>) -> Result<Vec<f64>> {
     args.iter()
         .map(|v| {
@@ -873,5 +946,26 @@ mod tests {
             s("{\"k\":1}")
         );
         assert!(matches!(call("timestamp", vec![]), Outcome::NotSupported));
+        let n = TfValue::Number;
+        assert_eq!(
+            value("cidrsubnet", vec![s("10.1.0.0/16"), n(4.0), n(2.0)]),
+            s("10.1.32.0/20")
+        );
+        assert_eq!(
+            value("cidrsubnet", vec![s("10.1.2.3/16"), n(8.0), n(255.0)]),
+            s("10.1.255.0/24")
+        );
+        assert_eq!(
+            value("cidrhost", vec![s("10.12.112.0/20"), n(16.0)]),
+            s("10.12.112.16")
+        );
+        assert_eq!(
+            value("cidrhost", vec![s("10.12.112.0/20"), n(-2.0)]),
+            s("10.12.127.254")
+        );
+        assert!(matches!(
+            call("cidrsubnet", vec![s("10.1.0.0/16"), n(4.0), n(16.0)]),
+            Outcome::Error(_)
+        ));
     }
 }

@@ -10,6 +10,7 @@ mod expr;
 mod functions;
 mod module;
 pub mod plan;
+mod print;
 mod value;
 mod variables;
 
@@ -24,6 +25,7 @@ use crate::model::TfResource;
 use crate::rules::Related;
 use crate::source::{Position, SourceFile, SourceMap, Span, sha256_hex};
 use module::{Instance, Modules, ParsedModule, local_source};
+pub use print::to_hcl;
 use variables::{CliAssignment, CliValue, VarFile};
 
 /// Variables given on the command line, in the order given (later wins).
@@ -93,7 +95,7 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
     roots.sort();
     roots.dedup();
     // Load every module the roots call, transitively, before evaluating.
-    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut calls: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     let mut checked: BTreeSet<PathBuf> = BTreeSet::new();
     loop {
         while let Some(dir) = pending.pop_first() {
@@ -118,7 +120,7 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
             let boundary = boundary_of(&module.dir, &inputs.scan_roots);
             for source in module_sources(module) {
                 if let Some(dir) = local_source(&module.dir, &source, &boundary) {
-                    called.insert(dir.clone());
+                    calls.entry(key.clone()).or_default().insert(dir.clone());
                     if !modules.contains_key(&dir) {
                         pending.insert(dir);
                     }
@@ -127,7 +129,7 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
         }
     }
     let cli = reader.cli_values(&options.inputs);
-    let roots: Vec<PathBuf> = roots.into_iter().filter(|r| !called.contains(r)).collect();
+    let roots = root_modules(&roots, &calls);
     let automatic: Vec<Vec<VarFile>> = roots
         .iter()
         .map(|root| {
@@ -165,26 +167,55 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
         evaluated.resources.extend(result.resources);
         diagnostics.extend(result.diagnostics);
     }
+    // Each instance of a counted resource reports the same problem once.
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
     evaluated.diagnostics = diagnostics;
     evaluated
 }
 
-/// The repository a module belongs to: the closest directory above it
-/// holding `.git`, else the scanned root holding it.
-fn boundary_of(dir: &Path, scan_roots: &[PathBuf]) -> PathBuf {
-    let mut current = Some(dir);
-    while let Some(path) = current {
-        if path.join(".git").exists() {
-            return path.to_path_buf();
-        }
-        current = path.parent();
-    }
-    scan_roots
+/// The modules no other module calls; a module reached only through a cycle
+/// of calls (a module calling itself) is a root too, so it is still checked.
+fn root_modules(
+    candidates: &[PathBuf],
+    calls: &BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+) -> Vec<PathBuf> {
+    let called_by_other = |dir: &PathBuf| {
+        calls
+            .iter()
+            .any(|(caller, callees)| caller != dir && callees.contains(dir))
+    };
+    let mut roots: Vec<PathBuf> = candidates
         .iter()
-        .filter(|root| dir.starts_with(root))
-        .min_by_key(|root| root.components().count())
+        .filter(|d| !called_by_other(d))
         .cloned()
-        .unwrap_or_else(|| dir.to_path_buf())
+        .collect();
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let visit = |start: &PathBuf, reached: &mut BTreeSet<PathBuf>| {
+        let mut stack = vec![start.clone()];
+        while let Some(dir) = stack.pop() {
+            if reached.insert(dir.clone()) {
+                stack.extend(calls.get(&dir).into_iter().flatten().cloned());
+            }
+        }
+    };
+    for root in &roots {
+        visit(root, &mut reached);
+    }
+    for candidate in candidates {
+        if !reached.contains(candidate) {
+            roots.push(candidate.clone());
+            visit(candidate, &mut reached);
+        }
+    }
+    roots.sort();
+    roots
+}
+
+/// The directory a module's calls may read in: the repository holding it,
+/// as for kustomizations.
+fn boundary_of(dir: &Path, scan_roots: &[PathBuf]) -> PathBuf {
+    crate::render::kustomize::repository_root(dir, scan_roots)
 }
 
 /// The `source` strings of a module's `module` blocks.

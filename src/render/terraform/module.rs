@@ -19,6 +19,35 @@ use crate::source::hcl::HclFile;
 
 /// Module calls nest at most this deep (a module calling itself stops here).
 const MAX_MODULE_DEPTH: usize = 16;
+/// Expression evaluations allowed per root module.
+const MAX_STEPS: u64 = 5_000_000;
+/// Resource and module instances allowed per root module.
+const MAX_INSTANCES: usize = 100_000;
+
+/// What one root module may spend, shared by its module instances, so that
+/// hostile input (nested `for` over large ranges, `for_each` in nested
+/// modules) ends with a diagnostic instead of running for hours.
+#[derive(Debug, Default)]
+pub struct Budget {
+    steps: std::cell::Cell<u64>,
+    instances: std::cell::Cell<usize>,
+}
+
+impl Budget {
+    /// Counts one evaluation step; false once the budget is spent.
+    pub fn step(&self) -> bool {
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        steps <= MAX_STEPS
+    }
+
+    /// Counts one more instance; false once the budget is spent.
+    pub fn instance(&self) -> bool {
+        let instances = self.instances.get() + 1;
+        self.instances.set(instances);
+        instances <= MAX_INSTANCES
+    }
+}
 
 /// The `.tf` files of one module directory (or one file named alone).
 #[derive(Debug)]
@@ -87,6 +116,7 @@ pub struct Instance<'a> {
     /// The `module` blocks leading here, outermost first.
     pub calls: Vec<Related>,
     depth: usize,
+    pub budget: std::rc::Rc<Budget>,
     pub diagnostics: Vec<Diagnostic>,
     pub resources: Vec<TfResource>,
 }
@@ -126,6 +156,7 @@ impl<'a> Instance<'a> {
             children: HashMap::new(),
             calls: Vec::new(),
             depth: 0,
+            budget: std::rc::Rc::default(),
             diagnostics: Vec::new(),
             resources: Vec::new(),
         };
@@ -428,6 +459,9 @@ impl<'a> Instance<'a> {
         let mut outputs: HashMap<String, Traced> = HashMap::new();
         let mut values = Vec::new();
         for (key, scope) in instances.keys {
+            if !self.within_budget(file, header.start) {
+                break;
+            }
             let mut inputs = HashMap::new();
             for attribute in block.body.attributes() {
                 let argument = attribute.key.as_str();
@@ -462,6 +496,7 @@ impl<'a> Instance<'a> {
             };
             let mut instance = Instance::new(self.modules, child, self.boundary, paths);
             instance.depth = self.depth + 1;
+            instance.budget = self.budget.clone();
             instance.reference_prefix = format!("{}module.{name}.", self.reference_prefix);
             instance.address_prefix =
                 format!("{}module.{name}{}.", self.address_prefix, key.suffix());
@@ -603,6 +638,22 @@ impl<'a> Instance<'a> {
             out.insert(name.to_string(), traced);
         }
         out
+    }
+
+    /// Counts an instance against the budget; reports (once) when it is spent.
+    pub fn within_budget(&mut self, file: &HclFile, at: crate::source::Position) -> bool {
+        if self.budget.instance() {
+            return true;
+        }
+        if self.budget.instances.get() == MAX_INSTANCES + 1 {
+            self.warn(
+                file,
+                at,
+                DiagnosticCode::TerraformEvaluation,
+                format!("more than {MAX_INSTANCES} resource and module instances: the rest is not evaluated"),
+            );
+        }
+        false
     }
 
     /// Reports an expression that cannot be evaluated; its value is unknown.
