@@ -17,7 +17,8 @@ declare_rule! {
     /// private-only Azure Monitor Private Link Scope today: the sensor needs
     /// the scope's ingestion and query access modes open. With `PrivateOnly`,
     /// the sensor's security events never reach Defender for Cloud, so runtime
-    /// alerts silently stop while the cluster looks protected.
+    /// alerts silently stop while the cluster looks protected. Medium, as for
+    /// Defender switched off (DEF001).
     ///
     /// ## Example
     /// ```hcl
