@@ -76,8 +76,6 @@ pub enum DiagnosticCode {
     KustomizeUnsupported,
     /// A rule could not judge a value known only after `terraform apply`.
     UnknownValue,
-    /// A Terraform plan (JSON) that could not be read, in whole or in part.
-    TerraformPlan,
     /// A Terraform file is not valid HCL.
     HclSyntax,
     /// A Terraform module whose source Vigie does not read (registry, git,
@@ -88,6 +86,8 @@ pub enum DiagnosticCode {
     TerraformEvaluation,
     /// Terraform input Vigie does not read (JSON syntax, an unknown function).
     TerraformUnsupported,
+    /// A Terraform plan (JSON) that could not be read, in whole or in part.
+    TerraformPlan,
 }
 
 impl DiagnosticCode {
@@ -114,11 +114,11 @@ impl DiagnosticCode {
             DiagnosticCode::RemoteNotFetched => "remote-not-fetched",
             DiagnosticCode::KustomizeUnsupported => "kustomize-unsupported",
             DiagnosticCode::UnknownValue => "unknown-value",
-            DiagnosticCode::TerraformPlan => "terraform-plan",
             DiagnosticCode::HclSyntax => "hcl-syntax",
             DiagnosticCode::ModuleNotResolved => "module-not-resolved",
             DiagnosticCode::TerraformEvaluation => "terraform-evaluation",
             DiagnosticCode::TerraformUnsupported => "terraform-unsupported",
+            DiagnosticCode::TerraformPlan => "terraform-plan",
         }
     }
 }

@@ -219,15 +219,12 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     diagnostics.extend(loaded.diagnostics);
     diagnostics.extend(terraform.diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut plans_then_hcl = loaded.terraform;
+    plans_then_hcl.extend(terraform.resources);
     Ok(Loaded {
         sources,
         resources,
-        terraform: {
-            // HCL modules, then resources planned in Terraform plan JSON files.
-            let mut all = terraform.resources;
-            all.extend(loaded.terraform);
-            all
-        },
+        terraform: plans_then_hcl,
         diagnostics,
     })
 }

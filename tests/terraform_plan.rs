@@ -188,3 +188,31 @@ fn each_plan_is_a_world_of_its_own() {
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].ends_with("b-not-audited.json"));
 }
+
+/// The (rule, resource address) pairs the Azure rules report on a path.
+fn azure_findings(path: &Path) -> std::collections::BTreeSet<(String, String)> {
+    const AZURE_RULES: [&str; 10] = [
+        "AKS017", "KV001", "KV002", "KV003", "ACR001", "ACR002", "ACR003", "DEF001", "MON001",
+        "MON002",
+    ];
+    let scan = scan(path, &AZURE_RULES);
+    assert!(!scan.has_errors(), "{:?}", scan.diagnostics);
+    scan.findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.id.to_string(),
+                f.resource.name.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_plan_and_its_configuration_give_the_same_findings() {
+    let dir = Path::new("testdata/terraform/plan-equivalence");
+    let from_hcl = azure_findings(&dir.join("main.tf"));
+    let from_plan = azure_findings(&dir.join("plan.tfplan.json"));
+    assert_eq!(from_hcl.len(), 10, "{from_hcl:?}");
+    assert_eq!(from_hcl, from_plan);
+}

@@ -3,6 +3,7 @@
 //! from defaults, `.tfvars` files and the command line, locals, `count`,
 //! `for_each` and `dynamic` blocks expanded, and the built-in functions that
 //! need no provider. Whatever only `apply` knows is `TfValue::Unknown`.
+//! Plans in JSON (`terraform show -json`) are read by [`plan`].
 
 mod expand;
 mod expr;

@@ -15,7 +15,8 @@ declare_rule! {
     /// by Conditional Access, and it ends up in CI variables and
     /// `imagePullSecrets` where it leaks. Whoever holds it can replace an image
     /// the cluster runs. Clusters pull with their kubelet identity (`AcrPull`)
-    /// and pipelines push with their own identities instead.
+    /// and pipelines push with their own identities instead. High: one leaked
+    /// static password lets an attacker replace what production runs.
     ///
     /// ## Example
     /// ```hcl

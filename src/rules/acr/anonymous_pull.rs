@@ -13,7 +13,8 @@ declare_rule! {
     /// Anonymous pull lets anyone who can reach the registry download every
     /// image without credentials. Private images hold the application's code,
     /// its dependencies and their versions (a map of what to exploit), and
-    /// too often configuration or credentials baked into a layer.
+    /// too often configuration or credentials baked into a layer. High: no
+    /// credential at all is needed.
     ///
     /// ## Example
     /// ```hcl

@@ -17,7 +17,8 @@ declare_rule! {
     /// pipeline credential, from anywhere: they can pull private images and, with
     /// push rights, plant a backdoored image the cluster will run. Limiting the
     /// registry to private endpoints or a list of networks (Premium SKU) makes a
-    /// stolen credential useless outside them.
+    /// stolen credential useless outside them. Medium: requests are still
+    /// authenticated.
     ///
     /// ## Example
     /// ```hcl

@@ -15,7 +15,8 @@ declare_rule! {
     /// (its sensor reads kernel events and the audit log), scans images in
     /// the registries for vulnerabilities and reports posture drift. On the
     /// Free tier none of that runs: a crypto-miner, a reverse shell or a
-    /// privileged pod created by an intruder raises no alert.
+    /// privileged pod created by an intruder raises no alert. Medium: it
+    /// removes detection, not a barrier.
     ///
     /// ## Example
     /// ```hcl

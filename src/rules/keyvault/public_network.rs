@@ -17,7 +17,8 @@ declare_rule! {
     /// token or client secret, from anywhere, and its endpoint can be probed and
     /// password-sprayed. Denying by default, with private endpoints or a short
     /// list of networks allowed, means a leaked credential alone is not enough to
-    /// read the secrets the cluster uses.
+    /// read the secrets the cluster uses. Medium: every request is still
+    /// authenticated; the network was the second lock.
     ///
     /// ## Example
     /// ```hcl

@@ -16,6 +16,7 @@ declare_rule! {
     /// the keys that encrypt the cluster's secrets (KMS) and disks for good.
     /// With purge protection on, nothing is purged before the retention period
     /// ends, not even by an administrator. It cannot be turned off once on.
+    /// Medium: the loss needs a privileged identity first, but it is final.
     ///
     /// ## Example
     /// ```hcl

@@ -17,7 +17,8 @@ declare_rule! {
     /// so a management-plane role quietly becomes access to every secret. Azure
     /// RBAC scopes roles down to one secret or key, separates who manages the
     /// vault from who reads it, and goes through the same Privileged Identity
-    /// Management and audit as the rest of Azure.
+    /// Management and audit as the rest of Azure. Medium: it widens what a
+    /// compromised management role reaches rather than opening the vault.
     ///
     /// ## Example
     /// ```hcl

@@ -23,6 +23,7 @@ declare_rule! {
     /// diagnostic setting exports it. Without it an intrusion leaves no trace
     /// to detect or investigate, and nothing proves who did what.
     /// `kube-audit-admin` leaves out read-only requests and costs much less.
+    /// Medium: it removes detection and evidence, not a barrier.
     ///
     /// ## Example
     /// ```hcl

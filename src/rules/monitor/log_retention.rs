@@ -14,7 +14,8 @@ declare_rule! {
     /// Defender's raw events. Intrusions are typically discovered weeks or
     /// months after they start; logs deleted after 30 days leave nothing to
     /// investigate and nothing to show an auditor. Regulations and internal
-    /// policies commonly ask for a year.
+    /// policies commonly ask for a year. Low: the logs exist; they are only
+    /// kept too briefly for your policy.
     ///
     /// ## Example
     /// ```hcl

@@ -13,11 +13,13 @@ declare_rule! {
     /// clusters' `microsoft_defender` blocks.
     ///
     /// ## Why it matters
-    /// Microsoft documents that Defender for Containers does not support a
-    /// private-only Azure Monitor Private Link Scope today: the sensor needs
-    /// the scope's ingestion and query access modes open. With `PrivateOnly`,
+    /// Defender for Containers does not support a private-only Azure Monitor
+    /// Private Link Scope at the time of writing (its network requirements ask
+    /// for the scope's ingestion and query access modes to stay open; check
+    /// the current Defender for Containers documentation). With `PrivateOnly`,
     /// the sensor's security events never reach Defender for Cloud, so runtime
-    /// alerts silently stop while the cluster looks protected.
+    /// alerts silently stop while the cluster looks protected. Medium, as for
+    /// Defender switched off (DEF001).
     ///
     /// ## Example
     /// ```hcl

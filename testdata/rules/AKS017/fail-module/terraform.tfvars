@@ -1,0 +1,1 @@
+categories = ["kube-apiserver", "kube-controller-manager"]

@@ -1,0 +1,1 @@
+purge_protection = false
