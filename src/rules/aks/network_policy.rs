@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it checks
     /// `azurerm_kubernetes_cluster` resources with no network policy engine:
     /// no `network_profile` block (the cluster uses kubenet without one), a
-    /// `network_profile` without `network_policy`, or `network_policy = "none"`.
+    /// `network_profile` without `network_policy`, or `network_policy = "none"`
+    /// (or `""`).
     /// The engines azurerm accepts are `azure`, `calico` and `cilium`.
     ///
     /// ## Why it matters
