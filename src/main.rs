@@ -41,6 +41,19 @@ enum Command {
     /// Exit status: 0 when nothing at or above --severity was found, 1 when
     /// something was (or a manifest could not be parsed), 2 on a usage error.
     Scan(Box<ScanArgs>),
+    /// Write an evidence bundle for auditors into a directory: report.html,
+    /// report.md, evidence.json and manifest.sha256.
+    ///
+    /// Each control of the chosen frameworks is marked pass (its rules ran and
+    /// found nothing open), fail, manual, not applicable or not checked, with
+    /// the failing findings, what was examined, and the accepted exceptions.
+    /// The time written is SOURCE_DATE_EPOCH when set (then two runs write
+    /// identical files), else the current time.
+    ///
+    /// Exit status: 0 when the bundle was written, even with failing controls
+    /// (1 instead with --fail-on-findings when scan would exit 1); 2 on a usage
+    /// error or when the bundle cannot be written.
+    Report(Box<ReportArgs>),
     /// List every rule with its severity and frameworks.
     Rules {
         /// Output format.
@@ -117,6 +130,38 @@ struct ScanArgs {
     verbose: bool,
 }
 
+#[derive(Args)]
+struct ReportArgs {
+    /// Files and directories to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Directory to write the bundle into (created if needed; only the four
+    /// bundle files are written).
+    #[arg(long, short, value_name = "DIR")]
+    output: PathBuf,
+    /// Report on this framework (repeatable): pss-baseline, pss-restricted,
+    /// cis-k8s [default: every framework; the configuration's `frameworks` list
+    /// does not apply].
+    #[arg(long = "framework", value_name = "ID")]
+    frameworks: Vec<String>,
+    /// Read the project configuration from FILE [default: .vigie.yaml in the
+    /// scanned directory, or in the current directory].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Skip paths matching this gitignore-style glob (repeatable), e.g. 'vendor/**'.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Skip files larger than this (e.g. 10MiB, 512K); each one is reported.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "10MiB")]
+    max_file_size: u64,
+    /// Do not honour .gitignore, .ignore and .git/info/exclude files.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Exit 1 when there are open findings or unparseable input, as `scan` does.
+    #[arg(long)]
+    fail_on_findings: bool,
+}
+
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -148,6 +193,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan(*args),
+        Command::Report(args) => report(*args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
         Command::Render { paths } => render(paths),
@@ -285,6 +331,87 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
     }
     let failed = scan.fails();
     Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn report(args: ReportArgs) -> Result<ExitCode, String> {
+    use vigie::report::evidence;
+    let time = evidence::Timestamp::now(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
+    let config_path = args.config.clone().or_else(|| config::locate(&args.paths));
+    let mut config = project_config(config_path.as_ref(), &args.paths)?;
+    // The frameworks reported on are chosen here, not by the configuration.
+    config.frameworks.clear();
+    let frameworks: Vec<&'static vigie::frameworks::Framework> = if args.frameworks.is_empty() {
+        vigie::frameworks::all().iter().collect()
+    } else {
+        let mut chosen = Vec::new();
+        for id in &args.frameworks {
+            let framework = vigie::frameworks::find(id)
+                .ok_or_else(|| vigie::Error::UnknownFramework(id.clone()).to_string())?;
+            if !chosen
+                .iter()
+                .any(|f: &&vigie::frameworks::Framework| f.id == framework.id)
+            {
+                chosen.push(framework);
+            }
+        }
+        chosen
+    };
+    let config_file = config_path.map(|path| (path, config.path.clone()));
+    let options = ScanOptions {
+        paths: args.paths.clone(),
+        discover: DiscoverOptions {
+            exclude: args.exclude,
+            respect_ignore_files: !args.no_ignore,
+            resolve_roots: false,
+        },
+        load: LoadOptions {
+            max_file_size: args.max_file_size,
+            ..LoadOptions::default()
+        },
+        frameworks: args.frameworks,
+        config,
+        ..ScanOptions::default()
+    };
+    let scan = vigie::scan(&options).map_err(|e| e.to_string())?;
+    let files = evidence::scanned_files(&scan, config_file.as_ref());
+    let start = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let revision = evidence::revision::read(&start, &files);
+    let mut command_line: Vec<String> = std::env::args().collect();
+    // The program's own path says nothing about the run and differs between
+    // machines.
+    if let Some(program) = command_line.first_mut() {
+        *program = "vigie".to_string();
+    }
+    let run = evidence::RunInfo {
+        command_line,
+        paths: args
+            .paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
+        time,
+        revision,
+        config: config_file,
+    };
+    let built = evidence::build(&scan, &frameworks, run);
+    let bundle = evidence::render(&built);
+    let inputs: Vec<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
+    evidence::write(&args.output, &bundle, &inputs).map_err(|e| e.to_string())?;
+    let failing: usize = built.frameworks.iter().map(|f| f.summary.fail).sum();
+    let controls: usize = built.frameworks.iter().map(|f| f.summary.total()).sum();
+    eprintln!(
+        "vigie: evidence written to {} ({failing} of {controls} controls failing)",
+        args.output.display()
+    );
+    Ok(if args.fail_on_findings && scan.fails() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
