@@ -374,6 +374,11 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         },
         frameworks: args.frameworks,
         config,
+        // Exceptions expire against the day the report is dated.
+        filter: FilterOptions {
+            today: Date::from_days(time.seconds.div_euclid(86_400)),
+            ..FilterOptions::default()
+        },
         ..ScanOptions::default()
     };
     let scan = vigie::scan(&options).map_err(|e| e.to_string())?;

@@ -177,11 +177,13 @@ fn header(out: &mut String, evidence: &Evidence) {
         .iter()
         .filter(|d| d.level == "error")
         .count();
+    let warnings = evidence.diagnostics.len() - errors;
     row(
         "Input problems",
         format!(
-            "{errors} errors, {} warnings",
-            evidence.diagnostics.len() - errors
+            "{errors} {}, {warnings} {}",
+            if errors == 1 { "error" } else { "errors" },
+            if warnings == 1 { "warning" } else { "warnings" }
         ),
     );
     out.push_str("</table>\n</header>\n");
@@ -441,7 +443,7 @@ fn rule_row(out: &mut String, rule: &RuleEvidence) {
                 .iter()
                 .map(|(kind, n)| format!("{} {n}", escape(kind)))
                 .collect();
-            format!("{} {} ({})", e.count, escape(e.scope), kinds.join(", "))
+            format!("{}: {} ({})", escape(e.scope), e.count, kinds.join(", "))
         }
         None => "did not run (disabled or not selected)".to_string(),
     };

@@ -243,7 +243,7 @@ fn control_row(out: &mut String, control: &ControlEvidence) {
         .rules
         .iter()
         .filter_map(|r| r.examined.as_ref())
-        .map(|e| format!("{} {}", e.count, escape(e.scope)))
+        .map(|e| format!("{}: {}", escape(e.scope), e.count))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
