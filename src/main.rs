@@ -226,6 +226,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
             exclude: args.exclude,
             respect_ignore_files: !args.no_ignore,
             resolve_roots: args.resolve_roots,
+            ..DiscoverOptions::default()
         },
         load: LoadOptions {
             max_file_size: args.max_file_size,
@@ -367,6 +368,8 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
             exclude: args.exclude,
             respect_ignore_files: !args.no_ignore,
             resolve_roots: false,
+            // A bundle written into a scanned directory is not input next time.
+            skip_dirs: args.output.canonicalize().into_iter().collect(),
         },
         load: LoadOptions {
             max_file_size: args.max_file_size,

@@ -347,6 +347,28 @@ fn never_overwrites_a_scanned_input() {
 }
 
 #[test]
+fn a_bundle_inside_the_scanned_directory_is_not_read_as_input() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_root().join("testdata/demo"), &dir.path().join("demo"));
+    let run = || vigie(&["report", ".", "-o", "demo/evidence"], dir.path());
+    assert_eq!(run().status.code(), Some(0));
+    let first = fs::read(dir.path().join("demo/evidence/evidence.json")).unwrap();
+    let output = run();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        fs::read(dir.path().join("demo/evidence/evidence.json")).unwrap(),
+        first
+    );
+    let manifest = fs::read_to_string(dir.path().join("demo/evidence/manifest.sha256")).unwrap();
+    assert!(!manifest.contains("demo/evidence/"));
+}
+
+#[test]
 fn exit_status_mirrors_scan_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
