@@ -486,6 +486,28 @@ fn finding_block(out: &mut String, finding: &FindingEvidence) {
         escape(&finding.value),
         finding.severity.as_str()
     );
+    for related in &finding.related {
+        let _ = writeln!(
+            out,
+            "<p class=\"muted\">via {}:{}:{}: {}</p>",
+            escape(&related.path),
+            related.line,
+            related.column,
+            escape(&related.message)
+        );
+    }
+    if !finding.variants.is_empty() {
+        let variants: Vec<String> = finding
+            .variants
+            .iter()
+            .map(|v| format!("<code>{}</code>", escape(v)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p class=\"muted\">In the output of {}</p>",
+            variants.join(", ")
+        );
+    }
     out.push_str("<pre class=\"snippet\">");
     let last = finding.end.line.max(finding.start.line);
     let width = (finding.snippet.first_line as usize + finding.snippet.lines.len())

@@ -275,6 +275,16 @@ fn finding_item(out: &mut String, finding: &FindingEvidence) {
         escape(&finding.field),
         escape(&finding.value)
     );
+    for related in &finding.related {
+        let _ = writeln!(
+            out,
+            "  via {}:{}:{}: {}\n",
+            escape(&related.path),
+            related.line,
+            related.column,
+            escape(&related.message)
+        );
+    }
     let mut lines = Vec::with_capacity(finding.snippet.lines.len());
     for (offset, line) in finding.snippet.lines.iter().enumerate() {
         lines.push(format!(

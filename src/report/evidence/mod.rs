@@ -237,8 +237,23 @@ pub struct FindingEvidence {
     pub fingerprint: String,
     /// Whether an ignore or an exception accepts it.
     pub accepted: bool,
-    /// The controls it fails, `framework:control`.
+    /// The controls it concerns, `framework:control`.
     pub controls: Vec<String>,
+    /// Other places that explain it (the links of an attack path, the file
+    /// that defines the resource an overlay changed).
+    pub related: Vec<RelatedEvidence>,
+    /// The kustomizations whose output holds it; empty for plain manifests.
+    pub variants: Vec<String>,
+}
+
+/// A place that explains a finding.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelatedEvidence {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
 }
 
 /// Source lines around a finding.
@@ -449,14 +464,27 @@ pub fn build(scan: &Scan, frameworks: &[&Framework], run: RunInfo) -> Evidence {
     let mut findings: Vec<FindingEvidence> = scan
         .findings
         .iter()
-        .map(|f| finding_evidence(f, file(f)))
+        .map(|f| finding_evidence(f, file(f), scan))
         .collect();
+    let mut examined_by_rule: BTreeMap<&'static str, ExaminedEvidence> = BTreeMap::new();
+    for active in &scan.rules {
+        let scope = Scope::of(active.rule);
+        let examined = scope::examined(scope, &scan.resources, &scan.terraform);
+        examined_by_rule.insert(
+            active.rule.id,
+            ExaminedEvidence {
+                scope: scope.description(),
+                count: examined.total,
+                by_kind: examined.by_kind,
+            },
+        );
+    }
     let mut framework_evidence = Vec::with_capacity(frameworks.len());
     for (framework, controls) in frameworks.iter().zip(&views) {
         let mut summary = StatusCounts::default();
         let mut out = Vec::with_capacity(controls.len());
         for control in controls {
-            let evidence = control_evidence(scan, control);
+            let evidence = control_evidence(scan, control, &examined_by_rule);
             for rule in &evidence.rules {
                 for &index in rule.findings.iter().chain(&rule.accepted) {
                     findings[index]
@@ -562,7 +590,11 @@ pub fn build(scan: &Scan, frameworks: &[&Framework], run: RunInfo) -> Evidence {
     }
 }
 
-fn control_evidence(scan: &Scan, control: &ControlView) -> ControlEvidence {
+fn control_evidence(
+    scan: &Scan,
+    control: &ControlView,
+    examined: &BTreeMap<&'static str, ExaminedEvidence>,
+) -> ControlEvidence {
     let rules: Vec<RuleEvidence> = control
         .rules
         .iter()
@@ -582,15 +614,7 @@ fn control_evidence(scan: &Scan, control: &ControlView) -> ControlEvidence {
                 summary: rule.map_or_else(String::new, |r| r.summary.to_string()),
                 severity: active.map(|a| a.severity),
                 ran: active.is_some(),
-                examined: active.map(|a| {
-                    let scope = Scope::of(a.rule);
-                    let examined = scope::examined(scope, &scan.resources, &scan.terraform);
-                    ExaminedEvidence {
-                        scope: scope.description(),
-                        count: examined.total,
-                        by_kind: examined.by_kind,
-                    }
-                }),
+                examined: active.and_then(|a| examined.get(a.rule.id).cloned()),
                 findings,
                 accepted,
             }
@@ -619,7 +643,7 @@ fn control_evidence(scan: &Scan, control: &ControlView) -> ControlEvidence {
     }
 }
 
-fn finding_evidence(finding: &Finding, file: &SourceFile) -> FindingEvidence {
+fn finding_evidence(finding: &Finding, file: &SourceFile, scan: &Scan) -> FindingEvidence {
     let span = file.clamp(finding.span);
     let first_line = span.start.line.saturating_sub(SNIPPET_CONTEXT).max(1);
     let last_line = span.end.line.max(span.start.line) + SNIPPET_CONTEXT;
@@ -658,6 +682,17 @@ fn finding_evidence(finding: &Finding, file: &SourceFile) -> FindingEvidence {
         fingerprint: finding.fingerprint.clone(),
         accepted: finding.suppression.is_some(),
         controls: Vec::new(),
+        related: finding
+            .related
+            .iter()
+            .map(|r| RelatedEvidence {
+                path: scan.sources.get(r.span.file).display.clone(),
+                line: r.span.start.line,
+                column: r.span.start.column,
+                message: r.message.clone(),
+            })
+            .collect(),
+        variants: finding.variants.clone(),
     }
 }
 
