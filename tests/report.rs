@@ -369,6 +369,43 @@ fn a_bundle_inside_the_scanned_directory_is_not_read_as_input() {
 }
 
 #[test]
+fn a_control_whose_rules_are_disabled_is_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join(".vigie.yaml"),
+        "frameworks: [cis-k8s]\nrules:\n  PSS002: {enabled: false}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n",
+    )
+    .unwrap();
+    let output = vigie(
+        &["report", ".", "--framework", "pss-baseline", "-o", "out"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let evidence = evidence(&dir.path().join("out"));
+    let controls = evidence["frameworks"][0]["controls"].as_array().unwrap();
+    let status = |id: &str| {
+        controls.iter().find(|c| c["id"] == id).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(status("PSS002"), "not-checked");
+    assert_eq!(status("PSS001"), "pass");
+    assert_eq!(evidence["frameworks"][0]["summary"]["notChecked"], 1);
+    assert!(
+        !evidence["run"]["rulesRun"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("PSS002"))
+    );
+}
+
+#[test]
 fn exit_status_mirrors_scan_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

@@ -60,10 +60,14 @@ th, td { border: 1px solid var(--border); padding: 4px 8px; text-align: left; ve
 th { background: #f6f8fa; }
 td.num, th.num { text-align: right; }
 table.meta th { width: 190px; }
+table.meta, table.rules, table.exceptions { table-layout: fixed; }
+td, th { overflow-wrap: anywhere; }
+table.rules th:nth-child(1) { width: 32%; } table.rules th:nth-child(2) { width: 10%; }
+table.rules th:nth-child(4) { width: 14%; }
 .badge { display: inline-block; min-width: 92px; text-align: center; border-radius: 10px; padding: 0 8px; color: #fff; font-size: 12px; font-weight: 600; }
 .pass { background: var(--pass); } .fail { background: var(--fail); } .manual { background: var(--manual); }
 .not-applicable { background: var(--na); color: #1f2328; } .not-checked { background: var(--unchecked); }
-.control { border: 1px solid var(--border); border-left: 6px solid var(--manual); border-radius: 6px; padding: 10px 14px; margin: 12px 0; break-inside: avoid-page; }
+.control { border: 1px solid var(--border); border-left: 6px solid var(--manual); border-radius: 6px; padding: 10px 14px; margin: 12px 0; }
 .control.status-pass { border-left-color: var(--pass); } .control.status-fail { border-left-color: var(--fail); }
 .control.status-not-applicable { border-left-color: var(--na); } .control.status-not-checked { border-left-color: var(--unchecked); }
 .finding { border-top: 1px dashed var(--border); padding-top: 8px; margin-top: 8px; break-inside: avoid; }
@@ -76,10 +80,12 @@ pre.snippet i { color: #6e7781; font-style: normal; user-select: none; }
 nav ul { columns: 2; }
 svg text { font: 12px sans-serif; }
 @media print {
+  @page { margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 11px; }
   nav { display: none; }
   a { color: inherit; text-decoration: none; }
-  h2 { break-after: avoid; }
+  h2, h3 { break-after: avoid; }
+  table.rules { break-inside: avoid; }
   section.framework { break-before: page; }
   pre.snippet { white-space: pre-wrap; overflow-wrap: anywhere; }
   .badge, .control, pre.snippet span.hit, svg { print-color-adjust: exact; -webkit-print-color-adjust: exact; }

@@ -755,10 +755,6 @@ pub fn write(
         .iter()
         .filter_map(|p| p.canonicalize().ok())
         .collect();
-    std::fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir {
-        path: dir.display().to_string(),
-        source,
-    })?;
     let mut targets = Vec::with_capacity(files.len());
     for (name, _) in files {
         let path = dir.join(name);
@@ -778,6 +774,11 @@ pub fn write(
         }
         targets.push(path);
     }
+    // Created only once every target is known to be safe to write.
+    std::fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir {
+        path: dir.display().to_string(),
+        source,
+    })?;
     for (path, (_, bytes)) in targets.iter().zip(files) {
         std::fs::write(path, bytes).map_err(|source| WriteError::Write {
             path: path.display().to_string(),
