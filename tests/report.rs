@@ -523,6 +523,14 @@ fn records_the_commit_and_whether_scanned_files_changed() {
     );
     fs::remove_file(root.join("k8s/new.yaml")).unwrap();
 
+    // A linked worktree: HEAD and index in its own git directory, refs in
+    // the main one.
+    common::git(root, &["worktree", "add", "-q", "-b", "side", "../side"]);
+    let side = revision(&dir.path().join("side"));
+    assert_eq!(side["commit"], head.trim());
+    assert_eq!(side["reference"], "refs/heads/side");
+    assert_eq!(side["dirty"], false);
+
     let mut text = fs::read_to_string(root.join("k8s/pod.yaml")).unwrap();
     text.push_str("# edited\n");
     fs::write(root.join("k8s/pod.yaml"), text).unwrap();

@@ -103,7 +103,10 @@ fn is_object_id(text: &str) -> bool {
 fn resolve_ref(git_dir: &Path, common_dir: &Path, name: &str) -> Option<String> {
     let mut name = name.to_string();
     for _ in 0..5 {
-        if name.contains("..") {
+        // HEAD is repository content: only names under refs/ are looked up,
+        // so it cannot point Vigie at files outside the git directory.
+        if !name.starts_with("refs/") || name.split('/').any(|part| part.is_empty() || part == "..")
+        {
             return None;
         }
         let loose = [git_dir, common_dir]
@@ -255,6 +258,24 @@ mod tests {
         assert_eq!(read_varint(&[0x80, 0x00]), Some((128, 2)));
         assert_eq!(read_varint(&[0x81, 0x7f]), Some((383, 2)));
         assert_eq!(read_varint(&[0x80]), None);
+    }
+
+    #[test]
+    fn only_names_under_refs_are_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = dir.path();
+        std::fs::create_dir_all(git.join("refs/heads")).unwrap();
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        std::fs::write(git.join("refs/heads/main"), format!("{id}\n")).unwrap();
+        std::fs::write(git.join("outside"), format!("{id}\n")).unwrap();
+        assert_eq!(
+            resolve_ref(git, git, "refs/heads/main").as_deref(),
+            Some(id)
+        );
+        assert_eq!(resolve_ref(git, git, "outside"), None);
+        assert_eq!(resolve_ref(git, git, "refs/../outside"), None);
+        let absolute = git.join("outside").display().to_string();
+        assert_eq!(resolve_ref(git, git, &absolute), None);
     }
 
     #[test]
