@@ -62,6 +62,7 @@ td.num, th.num { text-align: right; }
 table.meta th { width: 190px; }
 table.meta, table.rules, table.exceptions { table-layout: fixed; }
 td, th { overflow-wrap: anywhere; }
+code.id { white-space: nowrap; overflow-wrap: normal; }
 table.rules th:nth-child(1) { width: 32%; } table.rules th:nth-child(2) { width: 10%; }
 table.rules th:nth-child(4) { width: 14%; }
 .badge { display: inline-block; min-width: 92px; text-align: center; border-radius: 10px; padding: 0 8px; color: #fff; font-size: 12px; font-weight: 600; }
@@ -466,7 +467,7 @@ fn rule_row(out: &mut String, rule: &RuleEvidence) {
     };
     let _ = writeln!(
         out,
-        "<tr><td><code>{}</code> {}<br><span class=\"muted\">{}</span></td><td>{}</td><td>{examined}</td><td>{result}</td></tr>",
+        "<tr><td><code class=\"id\">{}</code> {}<br><span class=\"muted\">{}</span></td><td>{}</td><td>{examined}</td><td>{result}</td></tr>",
         escape(&rule.id),
         escape(&rule.name),
         escape(&rule.summary),
@@ -487,7 +488,7 @@ fn finding_block(out: &mut String, finding: &FindingEvidence) {
     );
     let _ = writeln!(
         out,
-        "<p>Field <code>{}</code>, value <code>{}</code> <span class=\"muted\">({})</span></p>",
+        "<p>Field <code>{}</code>, source <code>{}</code> <span class=\"muted\">({})</span></p>",
         escape(&finding.field),
         escape(&finding.value),
         finding.severity.as_str()
@@ -547,7 +548,7 @@ fn exceptions(out: &mut String, evidence: &Evidence) {
     for e in &evidence.exceptions {
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}:{}<br>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}:{}:{} <span class=\"muted\">({})</span></td></tr>",
+            "<tr><td><code class=\"id\">{}</code></td><td>{}:{}<br>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}:{}:{} <span class=\"muted\">({})</span></td></tr>",
             escape(e.rule),
             escape(&e.path),
             e.line,
@@ -581,7 +582,7 @@ fn unmapped(out: &mut String, evidence: &Evidence) {
     for f in others {
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}:{}:{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><code class=\"id\">{}</code></td><td>{}:{}:{}</td><td>{}</td><td>{}</td></tr>",
             escape(f.rule),
             escape(&f.path),
             f.start.line,

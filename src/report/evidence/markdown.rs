@@ -265,7 +265,7 @@ fn control_row(out: &mut String, control: &ControlEvidence) {
 fn finding_item(out: &mut String, finding: &FindingEvidence) {
     let _ = writeln!(
         out,
-        "- **{}:{}:{}** {} {}: {} (field {}, value {})\n",
+        "- **{}:{}:{}** {} {}: {} (field {}, source {})\n",
         escape(&finding.path),
         finding.start.line,
         finding.start.column,
