@@ -343,8 +343,10 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
     let time = evidence::Timestamp::now(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
     let config_path = args.config.clone().or_else(|| config::locate(&args.paths));
     let mut config = project_config(config_path.as_ref(), &args.paths)?;
-    // The frameworks reported on are chosen here, not by the configuration.
+    // The frameworks reported on are chosen here, not by the configuration;
+    // and every finding counts as evidence, whatever the severity threshold.
     config.frameworks.clear();
+    config.severity = None;
     let frameworks: Vec<&'static vigie::frameworks::Framework> = if args.frameworks.is_empty() {
         vigie::frameworks::all().iter().collect()
     } else {

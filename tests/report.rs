@@ -369,16 +369,16 @@ fn a_bundle_inside_the_scanned_directory_is_not_read_as_input() {
 }
 
 #[test]
-fn a_control_whose_rules_are_disabled_is_not_checked() {
+fn disabled_rules_leave_controls_unchecked_and_thresholds_hide_nothing() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
         dir.path().join(".vigie.yaml"),
-        "frameworks: [cis-k8s]\nrules:\n  PSS002: {enabled: false}\n",
+        "frameworks: [cis-k8s]\nseverity: critical\nrules:\n  PSS002: {enabled: false}\n",
     )
     .unwrap();
     fs::write(
         dir.path().join("pod.yaml"),
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers:\n  - name: a\n    image: nginx:1.27\n",
     )
     .unwrap();
     let output = vigie(
@@ -395,6 +395,8 @@ fn a_control_whose_rules_are_disabled_is_not_checked() {
             .to_string()
     };
     assert_eq!(status("PSS002"), "not-checked");
+    // The configuration's severity threshold does not hide evidence.
+    assert_eq!(status("PSS003"), "fail");
     assert_eq!(status("PSS001"), "pass");
     assert_eq!(evidence["frameworks"][0]["summary"]["notChecked"], 1);
     assert!(
