@@ -140,8 +140,8 @@ struct ReportArgs {
     #[arg(long, short, value_name = "DIR")]
     output: PathBuf,
     /// Report on this framework (repeatable): pss-baseline, pss-restricted,
-    /// cis-k8s [default: every framework; the configuration's `frameworks` list
-    /// does not apply].
+    /// cis-k8s [default: every framework; the configuration's `frameworks` and
+    /// `severity` do not apply].
     #[arg(long = "framework", value_name = "ID")]
     frameworks: Vec<String>,
     /// Read the project configuration from FILE [default: .vigie.yaml in the
