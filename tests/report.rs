@@ -543,3 +543,23 @@ fn records_the_commit_and_whether_scanned_files_changed() {
         serde_json::json!(["k8s/pod.yaml"])
     );
 }
+
+#[test]
+fn sha256_repositories_have_a_commit_and_an_unknown_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = &dir.path().join("repo");
+    fs::create_dir(root).unwrap();
+    common::git(root, &["init", "-q", "--object-format=sha256"]);
+    fs::write(
+        root.join("ns.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n",
+    )
+    .unwrap();
+    common::git(root, &["add", "."]);
+    common::git(root, &["commit", "-q", "-m", "one"]);
+    let output = vigie(&["report", ".", "-o", "../out"], root);
+    assert_eq!(output.status.code(), Some(0));
+    let revision = &evidence(&dir.path().join("out"))["run"]["revision"];
+    assert_eq!(revision["commit"].as_str().unwrap().len(), 64);
+    assert_eq!(revision["dirty"], serde_json::Value::Null);
+}

@@ -53,8 +53,12 @@ pub fn read(start: &Path, files: &[(PathBuf, String)]) -> Option<Revision> {
         }
         None => (None, is_object_id(head).then(|| head.to_string())),
     };
+    // Repositories with SHA-256 object names have longer index entries,
+    // which this reader does not know: their state is left unknown.
+    let sha1_objects = commit.as_ref().is_none_or(|c| c.len() == 40);
     let index = std::fs::read(git_dir.join("index"))
         .ok()
+        .filter(|_| sha1_objects)
         .and_then(|bytes| parse_index(&bytes));
     let (dirty, changed_files) = match index {
         Some(index) => {
@@ -68,7 +72,9 @@ pub fn read(start: &Path, files: &[(PathBuf, String)]) -> Option<Revision> {
             (Some(!changed.is_empty()), changed)
         }
         // A repository without an index has nothing staged: every file is new.
-        None if commit.is_none() => (Some(!files.is_empty()), Vec::new()),
+        None if commit.is_none() && !git_dir.join("index").exists() => {
+            (Some(!files.is_empty()), Vec::new())
+        }
         None => (None, Vec::new()),
     };
     Some(Revision {
