@@ -25,6 +25,9 @@ pub struct DiscoverOptions {
     /// instead of the file alone (what a pre-commit hook needs: a staged
     /// template or patch means nothing without its chart or overlay).
     pub resolve_roots: bool,
+    /// Directories never walked into, as canonical paths (the output
+    /// directory of `vigie report`, so a bundle is not read as input).
+    pub skip_dirs: Vec<PathBuf>,
 }
 
 impl Default for DiscoverOptions {
@@ -33,6 +36,7 @@ impl Default for DiscoverOptions {
             exclude: Vec::new(),
             respect_ignore_files: true,
             resolve_roots: false,
+            skip_dirs: Vec::new(),
         }
     }
 }
@@ -445,6 +449,7 @@ fn walk(
     charts: &mut Vec<(PathBuf, String)>,
 ) -> Result<(), DiscoverError> {
     let respect = options.respect_ignore_files;
+    let skip_dirs = options.skip_dirs.clone();
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .parents(respect)
@@ -456,7 +461,15 @@ fn walk(
         .follow_links(false)
         .overrides(exclude_matcher(root, &options.exclude)?)
         .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|entry| entry.file_name() != ".git")
+        .filter_entry(move |entry| {
+            entry.file_name() != ".git"
+                && (skip_dirs.is_empty()
+                    || !entry.file_type().is_some_and(|t| t.is_dir())
+                    || entry
+                        .path()
+                        .canonicalize()
+                        .is_ok_and(|dir| !skip_dirs.contains(&dir)))
+        })
         .build();
     for result in walker {
         let entry = match result {

@@ -43,6 +43,19 @@ enum Command {
     /// Exit status: 0 when nothing at or above --severity was found, 1 when
     /// something was (or a manifest could not be parsed), 2 on a usage error.
     Scan(Box<ScanArgs>),
+    /// Write an evidence bundle for auditors into a directory: report.html,
+    /// report.md, evidence.json and manifest.sha256.
+    ///
+    /// Each control of the chosen frameworks is marked pass (its rules ran and
+    /// found nothing open), fail, manual, not applicable or not checked, with
+    /// the failing findings, what was examined, and the accepted exceptions.
+    /// The time written is SOURCE_DATE_EPOCH when set (then two runs write
+    /// identical files), else the current time.
+    ///
+    /// Exit status: 0 when the bundle was written, even with failing controls
+    /// (1 instead with --fail-on-findings when scan would exit 1); 2 on a usage
+    /// error or when the bundle cannot be written.
+    Report(Box<ReportArgs>),
     /// List every rule with its severity, frameworks and controls.
     Rules {
         /// Output format.
@@ -142,6 +155,46 @@ struct ScanArgs {
     var_files: Vec<PathBuf>,
 }
 
+#[derive(Args)]
+struct ReportArgs {
+    /// Files and directories to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Directory to write the bundle into (created if needed; only the four
+    /// bundle files are written).
+    #[arg(long, short, value_name = "DIR")]
+    output: PathBuf,
+    /// Report on this framework (repeatable): pss-baseline, pss-restricted,
+    /// cis-k8s, cis-aks, iso27001, hds, rgpd [default: every framework; the
+    /// configuration's `frameworks` and `severity` do not apply].
+    #[arg(long = "framework", value_name = "ID")]
+    frameworks: Vec<String>,
+    /// Read the project configuration from FILE [default: .vigie.yaml in the
+    /// scanned directory, or in the current directory].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Skip paths matching this gitignore-style glob (repeatable), e.g. 'vendor/**'.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Skip files larger than this (e.g. 10MiB, 512K); each one is reported.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "10MiB")]
+    max_file_size: u64,
+    /// Do not honour .gitignore, .ignore and .git/info/exclude files.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Exit 1 when there are open findings or unparseable input, as `scan` does.
+    #[arg(long)]
+    fail_on_findings: bool,
+    /// Set a Terraform root module variable (repeatable): a string unless the
+    /// variable's type is a collection or object, then an HCL expression.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Read Terraform variable values from FILE (repeatable); later --var and
+    /// --var-file values win over earlier ones and over *.tfvars files.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+}
+
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -176,11 +229,12 @@ fn main() -> ExitCode {
         Err(error) => error.exit(),
     };
     let terraform = match matches.subcommand() {
-        Some(("scan" | "render", sub)) => terraform_inputs(sub),
+        Some(("scan" | "render" | "report", sub)) => terraform_inputs(sub),
         _ => TerraformOptions::default(),
     };
     let result = match cli.command {
         Command::Scan(args) => scan(*args, terraform),
+        Command::Report(args) => report(*args, terraform),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Frameworks { format } => list_frameworks(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
@@ -241,6 +295,7 @@ fn scan(args: ScanArgs, terraform: TerraformOptions) -> Result<ExitCode, String>
             exclude: args.exclude,
             respect_ignore_files: !args.no_ignore,
             resolve_roots: args.resolve_roots,
+            ..DiscoverOptions::default()
         },
         load: LoadOptions {
             max_file_size: args.max_file_size,
@@ -347,6 +402,102 @@ fn scan(args: ScanArgs, terraform: TerraformOptions) -> Result<ExitCode, String>
     }
     let failed = scan.fails();
     Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn report(args: ReportArgs, terraform: TerraformOptions) -> Result<ExitCode, String> {
+    for path in &args.var_files {
+        if !path.is_file() {
+            return Err(format!("--var-file {}: file not found", path.display()));
+        }
+    }
+    use vigie::report::evidence;
+    let time = evidence::Timestamp::now(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
+    let config_path = args.config.clone().or_else(|| config::locate(&args.paths));
+    let mut config = project_config(config_path.as_ref(), &args.paths)?;
+    // The frameworks reported on are chosen here, not by the configuration;
+    // and every finding counts as evidence, whatever the severity threshold.
+    config.frameworks.clear();
+    config.severity = None;
+    let frameworks: Vec<&'static vigie::frameworks::Framework> = if args.frameworks.is_empty() {
+        vigie::frameworks::all().iter().collect()
+    } else {
+        let mut chosen = Vec::new();
+        for id in &args.frameworks {
+            let framework = vigie::frameworks::find(id)
+                .ok_or_else(|| vigie::Error::UnknownFramework(id.clone()).to_string())?;
+            if !chosen
+                .iter()
+                .any(|f: &&vigie::frameworks::Framework| f.id == framework.id)
+            {
+                chosen.push(framework);
+            }
+        }
+        chosen
+    };
+    let config_file = config_path.map(|path| (path, config.path.clone()));
+    let options = ScanOptions {
+        paths: args.paths.clone(),
+        discover: DiscoverOptions {
+            exclude: args.exclude,
+            respect_ignore_files: !args.no_ignore,
+            resolve_roots: false,
+            // A bundle written into a scanned directory is not input next time.
+            skip_dirs: args.output.canonicalize().into_iter().collect(),
+        },
+        load: LoadOptions {
+            max_file_size: args.max_file_size,
+            ..LoadOptions::default()
+        },
+        frameworks: args.frameworks,
+        config,
+        terraform,
+        // Exceptions expire against the day the report is dated.
+        filter: FilterOptions {
+            today: Date::from_days(time.seconds.div_euclid(86_400)),
+            ..FilterOptions::default()
+        },
+        ..ScanOptions::default()
+    };
+    let scan = vigie::scan(&options).map_err(|e| e.to_string())?;
+    let files = evidence::scanned_files(&scan, config_file.as_ref());
+    let start = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let revision = evidence::revision::read(&start, &files);
+    let mut command_line: Vec<String> = std::env::args().collect();
+    // The program's own path says nothing about the run and differs between
+    // machines.
+    if let Some(program) = command_line.first_mut() {
+        *program = "vigie".to_string();
+    }
+    let run = evidence::RunInfo {
+        command_line,
+        paths: args
+            .paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
+        time,
+        revision,
+        config: config_file,
+    };
+    let built = evidence::build(&scan, &frameworks, run);
+    let bundle = evidence::render(&built);
+    let inputs: Vec<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
+    evidence::write(&args.output, &bundle, &inputs).map_err(|e| e.to_string())?;
+    let failing: usize = built.frameworks.iter().map(|f| f.summary.fail).sum();
+    let controls: usize = built.frameworks.iter().map(|f| f.summary.total()).sum();
+    eprintln!(
+        "vigie: evidence written to {} ({failing} of {controls} controls failing)",
+        args.output.display()
+    );
+    Ok(if args.fail_on_findings && scan.fails() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
