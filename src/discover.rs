@@ -456,7 +456,9 @@ fn walk(
         .follow_links(false)
         .overrides(exclude_matcher(root, &options.exclude)?)
         .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|entry| entry.file_name() != ".git")
+        // `.terraform` holds the modules and providers `terraform init`
+        // downloaded: third-party code, not the repository's configuration.
+        .filter_entry(|entry| entry.file_name() != ".git" && entry.file_name() != ".terraform")
         .build();
     for result in walker {
         let entry = match result {

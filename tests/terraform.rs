@@ -680,3 +680,21 @@ fn a_missing_var_file_is_a_usage_error() {
     ]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn downloaded_modules_are_not_scanned() {
+    let dir = tree(&[
+        ("main.tf", "resource \"probe\" \"mine\" {}\n"),
+        (
+            ".terraform/modules/aks/main.tf",
+            "resource \"probe\" \"theirs\" {}\n",
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()], Vec::new());
+    let addresses: Vec<&str> = loaded
+        .terraform
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(addresses, ["probe.mine"]);
+}
