@@ -698,3 +698,84 @@ fn downloaded_modules_are_not_scanned() {
         .collect();
     assert_eq!(addresses, ["probe.mine"]);
 }
+
+#[test]
+fn module_outputs_count_and_paths() {
+    let dir = tree(&[
+        (
+            "envs/prod/main.tf",
+            r#"
+module "net" {
+  source = "../../modules/net"
+  name   = "prod"
+}
+module "pool" {
+  source = "../../modules/net"
+  count  = 2
+  name   = "pool${count.index}"
+}
+resource "probe" "p" {
+  subnet     = module.net.subnet
+  second     = module.pool[1].subnet
+  pools      = length(module.pool)
+  id         = module.net.id
+  root       = path.root
+  from_root  = path.module
+}
+"#,
+        ),
+        (
+            "modules/net/main.tf",
+            r#"
+variable "name" { type = string }
+resource "azurerm_subnet" "s" {
+  name = var.name
+  file = "${path.module}/policy.json"
+}
+output "subnet" {
+  value = "snet-${var.name}"
+}
+output "id" {
+  value = azurerm_subnet.s.id
+}
+"#,
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()], Vec::new());
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let addresses: Vec<&str> = loaded
+        .terraform
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            "probe.p",
+            "module.net.azurerm_subnet.s",
+            "module.pool[0].azurerm_subnet.s",
+            "module.pool[1].azurerm_subnet.s",
+        ]
+    );
+    let probe = resource(&loaded, "probe.p");
+    let subnet = attribute(probe, "subnet");
+    assert_eq!(subnet.value, s("snet-prod"));
+    let messages: Vec<&str> = subnet.trace.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["output subnet of module.net", "set by module \"net\""]
+    );
+    assert_eq!(attribute(probe, "second").value, s("snet-pool1"));
+    assert_eq!(attribute(probe, "pools").value, n(2.0));
+    let id = attribute(probe, "id");
+    assert_eq!(id.value, TfValue::Unknown);
+    assert_eq!(id.references, ["module.net.azurerm_subnet.s"]);
+    assert_eq!(attribute(probe, "root").value, s("."));
+    assert_eq!(attribute(probe, "from_root").value, s("."));
+    let subnet = resource(&loaded, "module.pool[0].azurerm_subnet.s");
+    assert_eq!(attribute(subnet, "name").value, s("pool0"));
+    assert_eq!(
+        attribute(subnet, "file").value,
+        s("../../modules/net/policy.json")
+    );
+}

@@ -143,14 +143,13 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
         })
         .collect();
     let mut diagnostics = reader.diagnostics;
-    let cwd_display = ".".to_string();
     let results: Vec<Evaluated> = roots
         .par_iter()
         .zip(automatic.par_iter())
         .map(|(root, automatic)| {
             let module = &modules[root];
             let boundary = boundary_of(&module.dir, &inputs.scan_roots);
-            let mut instance = Instance::root(&modules, module, &boundary, cwd_display.clone());
+            let mut instance = Instance::root(&modules, module, &boundary);
             let inputs = instance.root_inputs(automatic, &cli);
             instance.bind_variables(inputs);
             instance.run();
@@ -316,7 +315,6 @@ impl Reader<'_> {
         }
         ParsedModule {
             dir: dir.to_path_buf(),
-            display: display_path(dir, self.cwd, self.canonical_cwd),
             files: parsed,
         }
     }

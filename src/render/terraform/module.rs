@@ -54,20 +54,22 @@ impl Budget {
 pub struct ParsedModule {
     /// The directory `source` paths and `path.module` are relative to.
     pub dir: PathBuf,
-    /// `dir` as shown to users.
-    pub display: String,
     pub files: Vec<HclFile>,
 }
 
 /// Every parsed module of a scan, by canonical directory (or file).
 pub type Modules = BTreeMap<PathBuf, ParsedModule>;
 
-/// `path.module`, `path.root`, `path.cwd`.
+/// `path.module`, `path.root`, `path.cwd`, as Terraform sets them when run
+/// in the root module's directory (`path.cwd` stays `.` rather than an
+/// absolute path, so that output does not depend on the machine).
 #[derive(Clone, Debug)]
 pub struct Paths {
     pub module: String,
     pub root: String,
     pub cwd: String,
+    /// The root module's directory, which `path.module` is relative to.
+    root_dir: PathBuf,
 }
 
 /// A value a variable receives from outside the module: a `.tfvars` entry,
@@ -123,16 +125,12 @@ pub struct Instance<'a> {
 
 impl<'a> Instance<'a> {
     /// A root module instance.
-    pub fn root(
-        modules: &'a Modules,
-        module: &'a ParsedModule,
-        boundary: &'a Path,
-        cwd: String,
-    ) -> Self {
+    pub fn root(modules: &'a Modules, module: &'a ParsedModule, boundary: &'a Path) -> Self {
         let paths = Paths {
-            module: module.display.clone(),
-            root: module.display.clone(),
-            cwd,
+            module: ".".to_string(),
+            root: ".".to_string(),
+            cwd: ".".to_string(),
+            root_dir: module.dir.clone(),
         };
         Instance::new(modules, module, boundary, paths)
     }
@@ -491,7 +489,7 @@ impl<'a> Instance<'a> {
                 inputs.insert(argument.to_string(), Input::Value(traced));
             }
             let paths = Paths {
-                module: child.display.clone(),
+                module: relative_path(&child.dir, &self.paths.root_dir),
                 ..self.paths.clone()
             };
             let mut instance = Instance::new(self.modules, child, self.boundary, paths);
@@ -696,6 +694,25 @@ impl<'a> Instance<'a> {
             )
             .at(file.position(offset)),
         );
+    }
+}
+
+/// `target` relative to `base`, with `/` separators (`modules/aks`,
+/// `../../modules/aks`).
+fn relative_path(target: &Path, base: &Path) -> String {
+    let target: Vec<_> = target.components().collect();
+    let base: Vec<_> = base.components().collect();
+    let common = target.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
+    parts.extend(
+        target[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
     }
 }
 
