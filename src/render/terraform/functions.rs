@@ -96,6 +96,37 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
         "anytrue" => bools(args).map(|b| TfValue::Bool(b.iter().any(|x| *x))),
         "setunion" => setunion(args),
         "substr" => substr(args),
+        "sort" => sort(args),
+        "reverse" => one_arg(args).and_then(|v| {
+            let mut items = list_arg(v, "the argument")?;
+            items.reverse();
+            Ok(TfValue::List(items))
+        }),
+        "slice" => slice(args),
+        "index" => index(args),
+        "sum" => sum(args),
+        "floor" => numbers(args).and_then(|n| match n.as_slice() {
+            [x] => Ok(TfValue::Number(x.floor())),
+            _ => Err("takes one number".to_string()),
+        }),
+        "ceil" => numbers(args).and_then(|n| match n.as_slice() {
+            [x] => Ok(TfValue::Number(x.ceil())),
+            _ => Err("takes one number".to_string()),
+        }),
+        "trimprefix" => string_pair(args, |s, p| s.strip_prefix(p).unwrap_or(s).to_string()),
+        "trimsuffix" => string_pair(args, |s, p| s.strip_suffix(p).unwrap_or(s).to_string()),
+        "trim" => string_pair(args, |s, chars| {
+            s.trim_matches(|c| chars.contains(c)).to_string()
+        }),
+        "chomp" => string_map(args, |s| s.trim_end_matches(['\n', '\r']).to_string()),
+        "strrev" => string_map(args, |s| s.chars().rev().collect()),
+        "setintersection" => set_combine(args, |item, others| {
+            others.iter().all(|other| other.contains(item))
+        }),
+        "setsubtract" => set_combine(args, |item, others| {
+            !others.iter().any(|other| other.contains(item))
+        }),
+        "sha256" => string_map(args, |s| crate::source::sha256_hex(s.as_bytes())),
         "cidrsubnet" => cidr(args, CidrFunction::Subnet),
         "cidrhost" => cidr(args, CidrFunction::Host),
         _ => return Outcome::NotSupported,
@@ -155,6 +186,86 @@ fn string_test(args: Vec<TfValue>, f: impl Fn(&str, &str) -> bool) -> Result<TfV
         &string_arg(&s, "the string")?,
         &string_arg(&p, "the prefix")?,
     )))
+}
+
+fn string_pair(args: Vec<TfValue>, f: impl Fn(&str, &str) -> String) -> Result<TfValue> {
+    let [text, other] =
+        <[TfValue; 2]>::try_from(args).map_err(|_| "takes two strings".to_string())?;
+    Ok(TfValue::String(f(
+        &string_arg(&text, "the string")?,
+        &string_arg(&other, "the second argument")?,
+    )))
+}
+
+/// Strings in lexical order (numbers are compared as their text, as
+/// Terraform's `sort` converts them).
+fn sort(args: Vec<TfValue>) -> Result<TfValue> {
+    let items = list_arg(one_arg(args)?, "the argument")?;
+    if items.iter().any(TfValue::contains_unknown) {
+        return Ok(TfValue::Unknown);
+    }
+    let mut strings = items
+        .iter()
+        .map(|v| string_arg(v, "each element"))
+        .collect::<Result<Vec<_>>>()?;
+    strings.sort();
+    Ok(TfValue::List(
+        strings.into_iter().map(TfValue::String).collect(),
+    ))
+}
+
+fn slice(args: Vec<TfValue>) -> Result<TfValue> {
+    let [list, start, end] = <[TfValue; 3]>::try_from(args)
+        .map_err(|_| "takes a list, a start and an end index".to_string())?;
+    let items = list_arg(list, "the first argument")?;
+    let (Some(start), Some(end)) = (start.as_number(), end.as_number()) else {
+        return Err("the indexes must be numbers".to_string());
+    };
+    if start < 0.0 || end < start || end as usize > items.len() {
+        return Err(format!(
+            "invalid range [{start}, {end}) for a list of {}",
+            items.len()
+        ));
+    }
+    Ok(TfValue::List(items[start as usize..end as usize].to_vec()))
+}
+
+fn index(args: Vec<TfValue>) -> Result<TfValue> {
+    let [list, value] =
+        <[TfValue; 2]>::try_from(args).map_err(|_| "takes a list and a value".to_string())?;
+    let items = list_arg(list, "the first argument")?;
+    if let Some(position) = items.iter().position(|item| item == &value) {
+        return Ok(TfValue::Number(position as f64));
+    }
+    if value.contains_unknown() || items.iter().any(TfValue::contains_unknown) {
+        return Ok(TfValue::Unknown);
+    }
+    Err("the value is not in the list".to_string())
+}
+
+fn sum(args: Vec<TfValue>) -> Result<TfValue> {
+    let items = list_arg(one_arg(args)?, "the argument")?;
+    if items.is_empty() {
+        return Err("cannot sum an empty list".to_string());
+    }
+    numbers(items).map(|n| TfValue::Number(n.iter().sum()))
+}
+
+/// The elements of the first set kept by `keep` given the other sets.
+fn set_combine(args: Vec<TfValue>, keep: fn(&TfValue, &[Vec<TfValue>]) -> bool) -> Result<TfValue> {
+    let mut sets = args
+        .into_iter()
+        .map(|arg| list_arg(arg, "each argument"))
+        .collect::<Result<Vec<_>>>()?;
+    if sets.is_empty() {
+        return Err("needs at least one set".to_string());
+    }
+    if sets.iter().flatten().any(TfValue::contains_unknown) {
+        return Ok(TfValue::Unknown);
+    }
+    let first = sets.remove(0);
+    let kept = first.into_iter().filter(|item| keep(item, &sets)).collect();
+    Ok(set_of(kept))
 }
 
 fn merge(args: Vec<TfValue>) -> Result<TfValue> {
@@ -946,6 +1057,53 @@ mod tests {
             s("{\"k\":1}")
         );
         assert!(matches!(call("timestamp", vec![]), Outcome::NotSupported));
+        assert_eq!(
+            value("sort", vec![list(&["b", "c", "a"])]),
+            list(&["a", "b", "c"])
+        );
+        assert_eq!(value("reverse", vec![list(&["a", "b"])]), list(&["b", "a"]));
+        assert_eq!(
+            value(
+                "slice",
+                vec![
+                    list(&["a", "b", "c"]),
+                    TfValue::Number(1.0),
+                    TfValue::Number(3.0)
+                ]
+            ),
+            list(&["b", "c"])
+        );
+        assert_eq!(
+            value("index", vec![list(&["a", "b"]), s("b")]),
+            TfValue::Number(1.0)
+        );
+        assert_eq!(
+            value(
+                "sum",
+                vec![TfValue::List(vec![
+                    TfValue::Number(1.5),
+                    TfValue::Number(2.0)
+                ])]
+            ),
+            TfValue::Number(3.5)
+        );
+        assert_eq!(value("trimprefix", vec![s("rg-main"), s("rg-")]), s("main"));
+        assert_eq!(value("trim", vec![s("?!hello?!"), s("!?")]), s("hello"));
+        assert_eq!(
+            value("setsubtract", vec![list(&["a", "b", "c"]), list(&["b"])]),
+            list(&["a", "c"])
+        );
+        assert_eq!(
+            value(
+                "setintersection",
+                vec![list(&["c", "a", "b"]), list(&["b", "c"])]
+            ),
+            list(&["b", "c"])
+        );
+        assert_eq!(
+            value("sha256", vec![s("hello world")]),
+            s("b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9")
+        );
         let n = TfValue::Number;
         assert_eq!(
             value("cidrsubnet", vec![s("10.1.0.0/16"), n(4.0), n(2.0)]),
