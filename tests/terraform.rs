@@ -779,3 +779,36 @@ output "id" {
         s("../../modules/net/policy.json")
     );
 }
+
+#[test]
+fn a_null_argument_takes_the_default_of_a_non_nullable_variable() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "module \"m\" {\n  source = \"./m\"\n  strict = null\n  loose  = null\n}\n",
+        ),
+        (
+            "m/main.tf",
+            r#"
+variable "strict" {
+  type     = bool
+  default  = true
+  nullable = false
+}
+variable "loose" {
+  type    = bool
+  default = true
+}
+resource "probe" "p" {
+  count  = var.strict ? 1 : 0
+  strict = var.strict
+  loose  = var.loose
+}
+"#,
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()], Vec::new());
+    let probe = resource(&loaded, "module.m.probe.p[0]");
+    assert_eq!(attribute(probe, "strict").value, TfValue::Bool(true));
+    assert_eq!(attribute(probe, "loose").value, TfValue::Null);
+}

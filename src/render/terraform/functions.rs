@@ -92,8 +92,8 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
         "zipmap" => zipmap(args),
         "jsonencode" => one_arg(args).and_then(|v| json(&v).map(TfValue::String)),
         "one" => one(args),
-        "alltrue" => bools(args).map(|b| TfValue::Bool(b.iter().all(|x| *x))),
-        "anytrue" => bools(args).map(|b| TfValue::Bool(b.iter().any(|x| *x))),
+        "alltrue" => decisive_bool(args, false),
+        "anytrue" => decisive_bool(args, true),
         "setunion" => setunion(args),
         "substr" => substr(args),
         "sort" => sort(args),
@@ -694,14 +694,29 @@ fn extreme(numbers: Vec<f64>, pick: fn(f64, f64) -> f64) -> Result<TfValue> {
         .ok_or_else(|| "needs at least one number".to_string())
 }
 
-fn bools(args: Vec<TfValue>) -> Result<Vec<bool>> {
-    list_arg(one_arg(args)?, "the argument")?
-        .iter()
-        .map(|v| {
-            v.as_bool()
-                .ok_or_else(|| format!("elements must be bools, not {}", type_name(v)))
-        })
-        .collect()
+/// `anytrue` (`decisive` true) and `alltrue` (false): a known decisive
+/// element settles the result even when others are unknown.
+fn decisive_bool(args: Vec<TfValue>, decisive: bool) -> Result<TfValue> {
+    let items = match one_arg(args)? {
+        TfValue::Unknown => return Ok(TfValue::Unknown),
+        other => list_arg(other, "the argument")?,
+    };
+    let mut unknown = false;
+    for item in &items {
+        match item {
+            TfValue::Unknown => unknown = true,
+            other => match other.as_bool() {
+                Some(b) if b == decisive => return Ok(TfValue::Bool(decisive)),
+                Some(_) => {}
+                None => return Err(format!("elements must be bools, not {}", type_name(other))),
+            },
+        }
+    }
+    Ok(if unknown {
+        TfValue::Unknown
+    } else {
+        TfValue::Bool(!decisive)
+    })
 }
 
 fn range(args: Vec<TfValue>) -> Result<TfValue> {
@@ -1057,6 +1072,30 @@ mod tests {
             s("{\"k\":1}")
         );
         assert!(matches!(call("timestamp", vec![]), Outcome::NotSupported));
+        let t = TfValue::Bool(true);
+        let f = TfValue::Bool(false);
+        assert_eq!(
+            value(
+                "anytrue",
+                vec![TfValue::List(vec![TfValue::Unknown, t.clone()])]
+            ),
+            t
+        );
+        assert_eq!(
+            value(
+                "anytrue",
+                vec![TfValue::List(vec![TfValue::Unknown, f.clone()])]
+            ),
+            TfValue::Unknown
+        );
+        assert_eq!(
+            value(
+                "alltrue",
+                vec![TfValue::List(vec![TfValue::Unknown, f.clone()])]
+            ),
+            f
+        );
+        assert_eq!(value("alltrue", vec![TfValue::List(vec![])]), t);
         assert_eq!(
             value("sort", vec![list(&["b", "c", "a"])]),
             list(&["a", "b", "c"])

@@ -228,6 +228,13 @@ impl<'a> Instance<'a> {
                 ),
                 None => (None, None),
             };
+            // A variable declared `nullable = false` takes its default when given null.
+            let non_nullable = block
+                .body
+                .get_attribute("nullable")
+                .and_then(|a| a.value.as_bool())
+                == Some(false);
+            let value = value.filter(|v| !(non_nullable && v.value == TfValue::Null));
             let value = value.or_else(|| {
                 let default = block.body.get_attribute("default")?;
                 let mut frame = Frame::default();

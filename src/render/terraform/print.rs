@@ -72,6 +72,7 @@ fn value(value: &TfValue) -> String {
             let items: Vec<String> = items.iter().map(self::value).collect();
             format!("[{}]", items.join(", "))
         }
+        TfValue::Map(entries) if entries.is_empty() => "{}".to_string(),
         TfValue::Map(entries) => {
             let entries: Vec<String> = entries
                 .iter()
