@@ -240,10 +240,12 @@ fn display_width(line: &str, from: usize, to: usize) -> usize {
 }
 
 fn summary(out: &mut String, scan: &Scan, hidden_notes: usize, paint: &Paint) {
+    // Kubernetes objects and Terraform resource instances alike.
+    let resources = scan.resources.len() + scan.terraform.len();
     let scanned = format!(
         "{} {} with {} {} in {} {}",
-        scan.resources.len(),
-        plural(scan.resources.len(), "resource", "resources"),
+        resources,
+        plural(resources, "resource", "resources"),
         scan.rules.len(),
         plural(scan.rules.len(), "rule", "rules"),
         scan.sources.len(),
