@@ -454,6 +454,10 @@ resource "probe" "p" {
         ),
         ("broken.tf", "resource \"probe\" \"q\" {\n  a = = 1\n}\n"),
         ("extra.tf.json", "{}\n"),
+        (
+            "main_override.tf",
+            "resource \"probe\" \"p\" {\n  other = \"overridden\"\n}\n",
+        ),
     ]);
     let loaded = load(&[dir.path().to_path_buf()], Vec::new());
     // The broken file is reported; the module's other file is still read.
@@ -481,6 +485,14 @@ resource "probe" "p" {
     );
     assert!(
         found.contains(&("extra.tf.json".to_string(), "terraform-unsupported", None)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "main_override.tf".to_string(),
+            "terraform-unsupported",
+            None
+        )),
         "{found:?}"
     );
     assert!(

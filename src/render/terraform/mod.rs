@@ -100,7 +100,17 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
             if modules.contains_key(&dir) {
                 continue;
             }
-            let files = tf_files(&dir);
+            let (files, overrides): (Vec<PathBuf>, Vec<PathBuf>) =
+                tf_files(&dir).into_iter().partition(|f| !is_override(f));
+            for file in overrides {
+                let display = display_path(&file, &cwd, &canonical_cwd);
+                reader.diagnostics.push(Diagnostic::new(
+                    DiagnosticLevel::Warning,
+                    DiagnosticCode::TerraformUnsupported,
+                    display,
+                    "override files are not merged by this version of Vigie: not read",
+                ));
+            }
             let parsed = reader.module(&dir, &files);
             modules.insert(dir, parsed);
         }
@@ -225,6 +235,14 @@ fn module_sources(module: &ParsedModule) -> Vec<String> {
         .filter_map(|block| block.body.get_attribute("source"))
         .filter_map(|source| source.value.as_str().map(str::to_string))
         .collect()
+}
+
+/// `override.tf` and `*_override.tf`, which Terraform merges into the
+/// blocks they name instead of adding them.
+fn is_override(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|stem| stem == "override" || stem.ends_with("_override"))
 }
 
 /// The `*.tf` files of a directory, sorted.
