@@ -824,3 +824,23 @@ resource "probe" "p" {
     assert_eq!(attribute(probe, "strict").value, TfValue::Bool(true));
     assert_eq!(attribute(probe, "loose").value, TfValue::Null);
 }
+
+#[test]
+fn findings_relate_to_where_values_came_from() {
+    let loaded = load_dir("testdata/terraform/basic");
+    let vault = resource(&loaded, "module.aks[\"a\"].azurerm_key_vault.kv");
+    let name = attribute(vault, "name");
+    let related = vault.related_at(name.span);
+    let related: Vec<&str> = related.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        related,
+        [
+            "set by module \"aks\"",
+            "local.name is defined here",
+            "var.env set in testdata/terraform/basic/terraform.tfvars",
+            "in module.aks[\"a\"]",
+        ]
+    );
+    // A finding on the header (a missing attribute) gets the module calls.
+    assert_eq!(vault.related_at(vault.body.span).len(), 1);
+}
