@@ -844,3 +844,19 @@ fn findings_relate_to_where_values_came_from() {
     // A finding on the header (a missing attribute) gets the module calls.
     assert_eq!(vault.related_at(vault.body.span).len(), 1);
 }
+
+#[test]
+fn reference_addresses_drop_instance_keys() {
+    let loaded = load_dir("testdata/terraform/basic");
+    let vault = resource(&loaded, "module.aks[\"a\"].azurerm_key_vault.kv");
+    assert_eq!(vault.reference_address(), "module.aks.azurerm_key_vault.kv");
+    let mut odd = vault.clone();
+    odd.address = "module.x[\"a]\\\"b\"].t.n[0]".to_string();
+    assert_eq!(odd.reference_address(), "module.x.t.n");
+    // References name resources the way reference_address spells them.
+    let root_vault = resource(&loaded, "azurerm_key_vault.kv");
+    assert_eq!(
+        attribute(root_vault, "name").references,
+        [vault.reference_address()]
+    );
+}

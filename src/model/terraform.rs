@@ -189,6 +189,32 @@ pub struct TfResource {
 }
 
 impl TfResource {
+    /// The address without instance keys (`module.aks.azurerm_key_vault.kv`
+    /// for `module.aks["a"].azurerm_key_vault.kv[0]`): how other resources'
+    /// [`TfAttribute::references`] name it.
+    pub fn reference_address(&self) -> String {
+        let mut out = String::with_capacity(self.address.len());
+        let mut depth = 0;
+        let mut in_string = false;
+        let mut escaped = false;
+        for c in self.address.chars() {
+            if depth > 0 {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if in_string => escaped = true,
+                    '"' => in_string = !in_string,
+                    ']' if !in_string => depth -= 1,
+                    _ => {}
+                }
+            } else if c == '[' {
+                depth = 1;
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// The related locations of a finding at `span`: where the value of the
     /// attribute written there came from, then the module calls leading to
     /// the resource.
