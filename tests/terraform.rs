@@ -860,3 +860,45 @@ fn reference_addresses_drop_instance_keys() {
         [vault.reference_address()]
     );
 }
+
+#[test]
+fn functions_read_files_of_the_repository_only() {
+    let dir = tree(&[
+        (
+            "envs/prod/main.tf",
+            "module \"m\" {\n  source = \"../../modules/m\"\n}\n",
+        ),
+        (
+            "modules/m/main.tf",
+            r#"
+resource "probe" "p" {
+  policy   = file("${path.module}/policy.json")
+  rendered = templatefile("${path.module}/t.tftpl", { name = "aks", items = ["a", "b"] })
+  exists   = fileexists("${path.module}/policy.json")
+  missing  = fileexists("${path.module}/nope.json")
+  can_read = can(file("${path.module}/nope.json"))
+  outside  = file("../../../../../../../../etc/hostname")
+}
+"#,
+        ),
+        ("modules/m/policy.json", "{\"effect\": \"deny\"}\n"),
+        (
+            "modules/m/t.tftpl",
+            "name=${name}\n%{ for i in items ~}\n- ${upper(i)}\n%{ endfor ~}\n",
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()], Vec::new());
+    let probe = resource(&loaded, "module.m.probe.p");
+    assert_eq!(
+        attribute(probe, "policy").value,
+        s("{\"effect\": \"deny\"}\n")
+    );
+    assert_eq!(
+        attribute(probe, "rendered").value,
+        s("name=aks\n- A\n- B\n")
+    );
+    assert_eq!(attribute(probe, "exists").value, TfValue::Bool(true));
+    assert_eq!(attribute(probe, "missing").value, TfValue::Bool(false));
+    assert_eq!(attribute(probe, "can_read").value, TfValue::Bool(false));
+    assert_eq!(attribute(probe, "outside").value, TfValue::Unknown);
+}

@@ -661,6 +661,31 @@ impl<'a> Instance<'a> {
         false
     }
 
+    /// A file named by `file()` or `templatefile()`, relative to the root
+    /// module's directory as Terraform resolves it. `Ok(None)` when it is
+    /// outside the repository (never read); `Err` when it cannot be read.
+    pub fn repository_file(&self, path: &str) -> Result<Option<String>, String> {
+        /// Largest file a function reads.
+        const MAX_FUNCTION_FILE: u64 = 1024 * 1024;
+        let resolved = self.paths.root_dir.join(path);
+        let Ok(canonical) = resolved.canonicalize() else {
+            return Err(format!("no file {path:?}"));
+        };
+        if !canonical.starts_with(self.boundary) {
+            return Ok(None);
+        }
+        let size = std::fs::metadata(&canonical)
+            .map_err(|e| format!("{path}: {e}"))?
+            .len();
+        if size > MAX_FUNCTION_FILE {
+            return Err(format!("{path} is larger than {MAX_FUNCTION_FILE} bytes"));
+        }
+        let bytes = std::fs::read(&canonical).map_err(|e| format!("{path}: {e}"))?;
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| format!("{path} is not UTF-8 text"))
+    }
+
     /// Reports an expression that cannot be evaluated; its value is unknown.
     pub fn report(&mut self, file: &HclFile, error: &EvalError, what: &str) {
         let at = file.position(error.range.as_ref().map_or(0, |r| r.start));
