@@ -92,7 +92,7 @@ enum ChildSlot {
         /// The outputs as the parent sees `module.NAME`.
         value: TfValue,
         /// Each output with its history, merged over instances.
-        outputs: HashMap<String, Traced>,
+        outputs: BTreeMap<String, Traced>,
         /// Whether the call has one instance (no `count` or `for_each`), so
         /// `module.NAME.OUTPUT` names an output.
         single: bool,
@@ -386,14 +386,19 @@ impl<'a> Instance<'a> {
                         expr.span(),
                     )),
                 },
-                None => Ok(Traced {
-                    value: value.clone(),
-                    trace: Vec::new(),
-                    references: outputs
-                        .values()
-                        .flat_map(|t| t.references.iter().cloned())
-                        .collect(),
-                }),
+                None => {
+                    let mut references: Vec<String> = Vec::new();
+                    for reference in outputs.values().flat_map(|t| &t.references) {
+                        if !references.contains(reference) {
+                            references.push(reference.clone());
+                        }
+                    }
+                    Ok(Traced {
+                        value: value.clone(),
+                        trace: Vec::new(),
+                        references,
+                    })
+                }
             },
             _ => Err(EvalError::new(
                 format!("module {name:?} depends on its own outputs"),
@@ -450,7 +455,7 @@ impl<'a> Instance<'a> {
         self.children.insert(name, ChildSlot::Evaluating);
         let unknown = ChildSlot::Done {
             value: TfValue::Unknown,
-            outputs: HashMap::new(),
+            outputs: BTreeMap::new(),
             single: true,
             resources: Vec::new(),
         };
@@ -461,7 +466,7 @@ impl<'a> Instance<'a> {
         let header = file.header_span(block.span().map_or(0, |r| r.start));
         let instances = self.instances(file, block);
         let mut resources = Vec::new();
-        let mut outputs: HashMap<String, Traced> = HashMap::new();
+        let mut outputs: BTreeMap<String, Traced> = BTreeMap::new();
         let mut values = Vec::new();
         for (key, scope) in instances.keys {
             if !self.within_budget(file, header.start) {
@@ -523,7 +528,11 @@ impl<'a> Instance<'a> {
                 match outputs.get_mut(&output) {
                     Some(existing) => {
                         existing.value = TfValue::Unknown;
-                        existing.references.extend(traced.references);
+                        for reference in traced.references {
+                            if !existing.references.contains(&reference) {
+                                existing.references.push(reference);
+                            }
+                        }
                     }
                     None => {
                         outputs.insert(output, traced);
