@@ -23,15 +23,14 @@ type Result<T> = std::result::Result<T, String>;
 
 /// Calls a function on evaluated arguments.
 pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
-    // Most functions are unknown when an argument is; the collection
-    // functions below handle partly known values themselves.
-    let partial_ok = matches!(
+    // Most functions are unknown when an argument is wholly unknown; these
+    // handle unknown arguments themselves.
+    let handles_unknown = matches!(
         name,
         "merge"
             | "concat"
             | "length"
             | "keys"
-            | "lookup"
             | "coalesce"
             | "coalescelist"
             | "tolist"
@@ -42,8 +41,10 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
             | "compact"
             | "values"
             | "zipmap"
+            | "alltrue"
+            | "anytrue"
     );
-    if args.iter().any(TfValue::is_unknown) && !(partial_ok && name != "lookup") {
+    if !handles_unknown && args.iter().any(TfValue::is_unknown) {
         return Outcome::Value(TfValue::Unknown);
     }
     let result = match name {
@@ -65,12 +66,12 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
         "tostring" => to_string(args),
         "tonumber" => to_number(args),
         "tolist" => one_arg(args).and_then(|v| match v {
-            TfValue::List(_) | TfValue::Null => Ok(v),
+            TfValue::List(_) | TfValue::Null | TfValue::Unknown => Ok(v),
             other => Err(format!("cannot convert {} to a list", type_name(&other))),
         }),
         "toset" => to_set(args),
         "tomap" => one_arg(args).and_then(|v| match v {
-            TfValue::Map(_) | TfValue::Null => Ok(v),
+            TfValue::Map(_) | TfValue::Null | TfValue::Unknown => Ok(v),
             other => Err(format!("cannot convert {} to a map", type_name(&other))),
         }),
         "keys" => keys(args),
@@ -1096,6 +1097,29 @@ mod tests {
             f
         );
         assert_eq!(value("alltrue", vec![TfValue::List(vec![])]), t);
+        // Functions that take partly known values stay unknown on unknown input.
+        for name in [
+            "merge",
+            "concat",
+            "length",
+            "keys",
+            "coalesce",
+            "coalescelist",
+            "tolist",
+            "tomap",
+            "flatten",
+            "one",
+            "compact",
+            "values",
+            "alltrue",
+            "anytrue",
+        ] {
+            assert_eq!(
+                value(name, vec![TfValue::Unknown]),
+                TfValue::Unknown,
+                "{name}"
+            );
+        }
         assert_eq!(
             value("sort", vec![list(&["b", "c", "a"])]),
             list(&["a", "b", "c"])
