@@ -902,3 +902,34 @@ resource "probe" "p" {
     assert_eq!(attribute(probe, "can_read").value, TfValue::Bool(false));
     assert_eq!(attribute(probe, "outside").value, TfValue::Unknown);
 }
+
+/// Expressions whose `jsonencode` Terraform printed (recorded in
+/// `testdata/terraform/expressions.json`): Vigie must print the same.
+#[test]
+fn expressions_match_recorded_terraform_results() {
+    let recorded: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string("testdata/terraform/expressions.json").expect("recorded results"),
+    )
+    .expect("valid JSON");
+    let cases = recorded["cases"].as_array().expect("cases");
+    let mut text = String::from("resource \"probe\" \"p\" {\n");
+    for (i, case) in cases.iter().enumerate() {
+        let expression = case["expression"].as_str().expect("expression");
+        text.push_str(&format!("  e{i} = jsonencode({expression})\n"));
+    }
+    text.push_str("}\n");
+    let (values, diagnostics) = values_of(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let mut differences = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let expected = case["jsonencode"].as_str().expect("recorded text");
+        let found = values.get(&format!("e{i}"));
+        if found != Some(&s(expected)) {
+            differences.push(format!(
+                "{}: expected {expected}, found {found:?}",
+                case["expression"]
+            ));
+        }
+    }
+    assert!(differences.is_empty(), "\n{}\n", differences.join("\n"));
+}
