@@ -128,6 +128,8 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
             !others.iter().any(|other| other.contains(item))
         }),
         "sha256" => string_map(args, |s| crate::source::sha256_hex(s.as_bytes())),
+        "regex" => regex_call(args, false),
+        "regexall" => regex_call(args, true),
         "cidrsubnet" => cidr(args, CidrFunction::Subnet),
         "cidrhost" => cidr(args, CidrFunction::Host),
         _ => return Outcome::NotSupported,
@@ -579,13 +581,71 @@ fn replace(args: Vec<TfValue>) -> Result<TfValue> {
     let search = string_arg(&search, "the substring")?;
     let with = string_arg(&with, "the replacement")?;
     if search.len() > 2 && search.starts_with('/') && search.ends_with('/') {
-        // A regular-expression replacement: not evaluated.
-        return Ok(TfValue::Unknown);
+        let pattern = compile(&search[1..search.len() - 1])?;
+        return Ok(TfValue::String(
+            pattern.replace_all(&text, with.as_str()).into_owned(),
+        ));
     }
     if search.is_empty() {
         return Ok(TfValue::String(text));
     }
     Ok(TfValue::String(text.replace(&search, &with)))
+}
+
+/// Patterns larger than this are refused (the regex crate bounds matching
+/// time; this bounds compilation).
+const MAX_PATTERN: usize = 10_000;
+
+fn compile(pattern: &str) -> Result<regex::Regex> {
+    if pattern.len() > MAX_PATTERN {
+        return Err("pattern too long".to_string());
+    }
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| format!("invalid pattern: {e}"))
+}
+
+/// `regex` (the first match; an error when none) and `regexall` (every
+/// match). A match is the matched text without capture groups, the list
+/// of groups when they are unnamed, the map of groups when they are named.
+fn regex_call(args: Vec<TfValue>, all: bool) -> Result<TfValue> {
+    let [pattern, text] =
+        <[TfValue; 2]>::try_from(args).map_err(|_| "takes a pattern and a string".to_string())?;
+    let pattern = compile(&string_arg(&pattern, "the pattern")?)?;
+    let text = string_arg(&text, "the string")?;
+    let named = pattern.capture_names().flatten().count() > 0;
+    let groups = pattern.captures_len() - 1;
+    let one = |captures: regex::Captures<'_>| -> TfValue {
+        let group = |m: Option<regex::Match<'_>>| {
+            m.map_or(TfValue::Null, |m| TfValue::String(m.as_str().to_string()))
+        };
+        if named {
+            TfValue::Map(
+                pattern
+                    .capture_names()
+                    .flatten()
+                    .map(|name| (name.to_string(), group(captures.name(name))))
+                    .collect(),
+            )
+        } else if groups > 0 {
+            TfValue::List((1..=groups).map(|i| group(captures.get(i))).collect())
+        } else {
+            group(captures.get(0))
+        }
+    };
+    if all {
+        let matches: Vec<TfValue> = pattern
+            .captures_iter(&text)
+            .take(MAX_ELEMENTS)
+            .map(one)
+            .collect();
+        return Ok(TfValue::List(matches));
+    }
+    pattern
+        .captures(&text)
+        .map(one)
+        .ok_or_else(|| "the pattern did not match".to_string())
 }
 
 fn substr(args: Vec<TfValue>) -> Result<TfValue> {
@@ -787,7 +847,7 @@ fn json(value: &TfValue) -> Result<String> {
         TfValue::Null => "null".to_string(),
         TfValue::Bool(b) => b.to_string(),
         TfValue::Number(n) => number_to_string(*n),
-        TfValue::String(s) => serde_json::to_string(s).map_err(|e| e.to_string())?,
+        TfValue::String(s) => json_string(s)?,
         TfValue::List(items) => {
             let parts: Result<Vec<String>> = items.iter().map(json).collect();
             format!("[{}]", parts?.join(","))
@@ -795,13 +855,31 @@ fn json(value: &TfValue) -> Result<String> {
         TfValue::Map(entries) => {
             let mut parts = Vec::with_capacity(entries.len());
             for (key, value) in entries {
-                let key = serde_json::to_string(key).map_err(|e| e.to_string())?;
+                let key = json_string(key)?;
                 parts.push(format!("{key}:{}", json(value)?));
             }
             format!("{{{}}}", parts.join(","))
         }
         TfValue::Unknown => return Err("unknown value".to_string()),
     })
+}
+
+/// A JSON string as Go writes it: `<`, `>`, `&` and the line and paragraph
+/// separators escaped.
+fn json_string(text: &str) -> Result<String> {
+    let quoted = serde_json::to_string(text).map_err(|e| e.to_string())?;
+    let mut out = String::with_capacity(quoted.len());
+    for c in quoted.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            other => out.push(other),
+        }
+    }
+    Ok(out)
 }
 
 /// `format(spec, args…)` with Terraform's verbs: `%s %q %d %f %e %g %t %v %x
