@@ -463,6 +463,9 @@ fn walk(
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
             entry.file_name() != ".git"
+                // `.terraform` holds the modules and providers `terraform init`
+                // downloaded: third-party code, not the repository's configuration.
+                && entry.file_name() != ".terraform"
                 && (skip_dirs.is_empty()
                     || !entry.file_type().is_some_and(|t| t.is_dir())
                     || entry

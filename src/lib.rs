@@ -326,11 +326,20 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
                         pss_restricted,
                     };
                     let subject = rules::Subject::Terraform(start + offset);
+                    let first = found.len();
                     check(
                         &context,
                         resource,
                         &mut Findings::new(active, &identity, subject, &mut found),
                     );
+                    // Where the offending value came from, and the module calls.
+                    for finding in &mut found[first..] {
+                        for related in resource.related_at(finding.span) {
+                            if !finding.related.contains(&related) {
+                                finding.related.push(related);
+                            }
+                        }
+                    }
                 }
                 found
             })

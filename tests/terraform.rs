@@ -454,6 +454,10 @@ resource "probe" "p" {
         ),
         ("broken.tf", "resource \"probe\" \"q\" {\n  a = = 1\n}\n"),
         ("extra.tf.json", "{}\n"),
+        (
+            "main_override.tf",
+            "resource \"probe\" \"p\" {\n  other = \"overridden\"\n}\n",
+        ),
     ]);
     let loaded = load(&[dir.path().to_path_buf()], Vec::new());
     // The broken file is reported; the module's other file is still read.
@@ -481,6 +485,14 @@ resource "probe" "p" {
     );
     assert!(
         found.contains(&("extra.tf.json".to_string(), "terraform-unsupported", None)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "main_override.tf".to_string(),
+            "terraform-unsupported",
+            None
+        )),
         "{found:?}"
     );
     assert!(
@@ -679,4 +691,245 @@ fn a_missing_var_file_is_a_usage_error() {
         "nope.tfvars",
     ]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn downloaded_modules_are_not_scanned() {
+    let dir = tree(&[
+        ("main.tf", "resource \"probe\" \"mine\" {}\n"),
+        (
+            ".terraform/modules/aks/main.tf",
+            "resource \"probe\" \"theirs\" {}\n",
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()], Vec::new());
+    let addresses: Vec<&str> = loaded
+        .terraform
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(addresses, ["probe.mine"]);
+}
+
+#[test]
+fn module_outputs_count_and_paths() {
+    let dir = tree(&[
+        (
+            "envs/prod/main.tf",
+            r#"
+module "net" {
+  source = "../../modules/net"
+  name   = "prod"
+}
+module "pool" {
+  source = "../../modules/net"
+  count  = 2
+  name   = "pool${count.index}"
+}
+resource "probe" "p" {
+  subnet     = module.net.subnet
+  second     = module.pool[1].subnet
+  pools      = length(module.pool)
+  id         = module.net.id
+  root       = path.root
+  from_root  = path.module
+}
+"#,
+        ),
+        (
+            "modules/net/main.tf",
+            r#"
+variable "name" { type = string }
+resource "azurerm_subnet" "s" {
+  name = var.name
+  file = "${path.module}/policy.json"
+}
+output "subnet" {
+  value = "snet-${var.name}"
+}
+output "id" {
+  value = azurerm_subnet.s.id
+}
+"#,
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()], Vec::new());
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let addresses: Vec<&str> = loaded
+        .terraform
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            "probe.p",
+            "module.net.azurerm_subnet.s",
+            "module.pool[0].azurerm_subnet.s",
+            "module.pool[1].azurerm_subnet.s",
+        ]
+    );
+    let probe = resource(&loaded, "probe.p");
+    let subnet = attribute(probe, "subnet");
+    assert_eq!(subnet.value, s("snet-prod"));
+    let messages: Vec<&str> = subnet.trace.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["output subnet of module.net", "set by module \"net\""]
+    );
+    assert_eq!(attribute(probe, "second").value, s("snet-pool1"));
+    assert_eq!(attribute(probe, "pools").value, n(2.0));
+    let id = attribute(probe, "id");
+    assert_eq!(id.value, TfValue::Unknown);
+    assert_eq!(id.references, ["module.net.azurerm_subnet.s"]);
+    assert_eq!(attribute(probe, "root").value, s("."));
+    assert_eq!(attribute(probe, "from_root").value, s("."));
+    let subnet = resource(&loaded, "module.pool[0].azurerm_subnet.s");
+    assert_eq!(attribute(subnet, "name").value, s("pool0"));
+    assert_eq!(
+        attribute(subnet, "file").value,
+        s("../../modules/net/policy.json")
+    );
+}
+
+#[test]
+fn a_null_argument_takes_the_default_of_a_non_nullable_variable() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "module \"m\" {\n  source = \"./m\"\n  strict = null\n  loose  = null\n}\n",
+        ),
+        (
+            "m/main.tf",
+            r#"
+variable "strict" {
+  type     = bool
+  default  = true
+  nullable = false
+}
+variable "loose" {
+  type    = bool
+  default = true
+}
+resource "probe" "p" {
+  count  = var.strict ? 1 : 0
+  strict = var.strict
+  loose  = var.loose
+}
+"#,
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()], Vec::new());
+    let probe = resource(&loaded, "module.m.probe.p[0]");
+    assert_eq!(attribute(probe, "strict").value, TfValue::Bool(true));
+    assert_eq!(attribute(probe, "loose").value, TfValue::Null);
+}
+
+#[test]
+fn findings_relate_to_where_values_came_from() {
+    let loaded = load_dir("testdata/terraform/basic");
+    let vault = resource(&loaded, "module.aks[\"a\"].azurerm_key_vault.kv");
+    let name = attribute(vault, "name");
+    let related = vault.related_at(name.span);
+    let related: Vec<&str> = related.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        related,
+        [
+            "set by module \"aks\"",
+            "local.name is defined here",
+            "var.env set in testdata/terraform/basic/terraform.tfvars",
+            "in module.aks[\"a\"]",
+        ]
+    );
+    // A finding on the header (a missing attribute) gets the module calls.
+    assert_eq!(vault.related_at(vault.body.span).len(), 1);
+}
+
+#[test]
+fn reference_addresses_drop_instance_keys() {
+    let loaded = load_dir("testdata/terraform/basic");
+    let vault = resource(&loaded, "module.aks[\"a\"].azurerm_key_vault.kv");
+    assert_eq!(vault.reference_address(), "module.aks.azurerm_key_vault.kv");
+    let mut odd = vault.clone();
+    odd.address = "module.x[\"a]\\\"b\"].t.n[0]".to_string();
+    assert_eq!(odd.reference_address(), "module.x.t.n");
+    // References name resources the way reference_address spells them.
+    let root_vault = resource(&loaded, "azurerm_key_vault.kv");
+    assert_eq!(
+        attribute(root_vault, "name").references,
+        [vault.reference_address()]
+    );
+}
+
+#[test]
+fn functions_read_files_of_the_repository_only() {
+    let dir = tree(&[
+        (
+            "envs/prod/main.tf",
+            "module \"m\" {\n  source = \"../../modules/m\"\n}\n",
+        ),
+        (
+            "modules/m/main.tf",
+            r#"
+resource "probe" "p" {
+  policy   = file("${path.module}/policy.json")
+  rendered = templatefile("${path.module}/t.tftpl", { name = "aks", items = ["a", "b"] })
+  exists   = fileexists("${path.module}/policy.json")
+  missing  = fileexists("${path.module}/nope.json")
+  can_read = can(file("${path.module}/nope.json"))
+  outside  = file("../../../../../../../../etc/hostname")
+}
+"#,
+        ),
+        ("modules/m/policy.json", "{\"effect\": \"deny\"}\n"),
+        (
+            "modules/m/t.tftpl",
+            "name=${name}\n%{ for i in items ~}\n- ${upper(i)}\n%{ endfor ~}\n",
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()], Vec::new());
+    let probe = resource(&loaded, "module.m.probe.p");
+    assert_eq!(
+        attribute(probe, "policy").value,
+        s("{\"effect\": \"deny\"}\n")
+    );
+    assert_eq!(
+        attribute(probe, "rendered").value,
+        s("name=aks\n- A\n- B\n")
+    );
+    assert_eq!(attribute(probe, "exists").value, TfValue::Bool(true));
+    assert_eq!(attribute(probe, "missing").value, TfValue::Bool(false));
+    assert_eq!(attribute(probe, "can_read").value, TfValue::Bool(false));
+    assert_eq!(attribute(probe, "outside").value, TfValue::Unknown);
+}
+
+/// Expressions whose `jsonencode` Terraform printed (recorded in
+/// `testdata/terraform/expressions.json`): Vigie must print the same.
+#[test]
+fn expressions_match_recorded_terraform_results() {
+    let recorded: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string("testdata/terraform/expressions.json").expect("recorded results"),
+    )
+    .expect("valid JSON");
+    let cases = recorded["cases"].as_array().expect("cases");
+    let mut text = String::from("resource \"probe\" \"p\" {\n");
+    for (i, case) in cases.iter().enumerate() {
+        let expression = case["expression"].as_str().expect("expression");
+        text.push_str(&format!("  e{i} = jsonencode({expression})\n"));
+    }
+    text.push_str("}\n");
+    let (values, diagnostics) = values_of(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let mut differences = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let expected = case["jsonencode"].as_str().expect("recorded text");
+        let found = values.get(&format!("e{i}"));
+        if found != Some(&s(expected)) {
+            differences.push(format!(
+                "{}: expected {expected}, found {found:?}",
+                case["expression"]
+            ));
+        }
+    }
+    assert!(differences.is_empty(), "\n{}\n", differences.join("\n"));
 }

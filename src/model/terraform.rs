@@ -211,3 +211,32 @@ pub fn without_instance_keys(address: &str) -> String {
     }
     out
 }
+
+impl TfResource {
+    /// The address without instance keys (`module.aks.azurerm_key_vault.kv`
+    /// for `module.aks["a"].azurerm_key_vault.kv[0]`): how other resources'
+    /// [`TfAttribute::references`] name it.
+    pub fn reference_address(&self) -> String {
+        without_instance_keys(&self.address)
+    }
+
+    /// The related locations of a finding at `span`: where the value of the
+    /// attribute written there came from, then the module calls leading to
+    /// the resource.
+    pub fn related_at(&self, span: Span) -> Vec<Related> {
+        let mut related = attribute_at(&self.body, span)
+            .map(|a| a.trace.clone())
+            .unwrap_or_default();
+        related.extend(self.module_calls.iter().cloned());
+        related
+    }
+}
+
+/// The attribute (at any depth) whose span is `span`.
+fn attribute_at(block: &TfBlock, span: Span) -> Option<&TfAttribute> {
+    block
+        .attributes
+        .iter()
+        .find(|a| a.span == span)
+        .or_else(|| block.blocks.iter().find_map(|b| attribute_at(b, span)))
+}

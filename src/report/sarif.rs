@@ -415,6 +415,8 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
             artifacts: scan
                 .sources
                 .iter()
+                // `<command line>` holds the `--var` values: not a file.
+                .filter(|(_, file)| !file.display.starts_with('<'))
                 .map(|(_, file)| Artifact {
                     location: artifact_location(&file.display, None),
                     length: file.text.len(),

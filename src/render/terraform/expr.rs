@@ -184,6 +184,9 @@ impl<'a> Instance<'a> {
                 match name {
                     "try" => return self.eval_try(&args, file, frame),
                     "can" => return self.eval_can(&args, expr, file, frame),
+                    "file" | "fileexists" | "templatefile" => {
+                        return self.eval_file_function(name, &args, expr, file, frame);
+                    }
                     _ => {}
                 }
                 let mut values = Vec::with_capacity(args.len());
@@ -291,6 +294,83 @@ impl<'a> Instance<'a> {
             Ok(_) => TfValue::Bool(true),
             Err(_) => TfValue::Bool(false),
         })
+    }
+
+    /// `file`, `fileexists` and `templatefile`: files of the repository are
+    /// read (never outside it); a template sees only the variables given.
+    fn eval_file_function(
+        &mut self,
+        name: &str,
+        args: &[&Expression],
+        expr: &Expression,
+        file: &HclFile,
+        frame: &mut Frame,
+    ) -> Eval {
+        let Some(path_expr) = args.first() else {
+            return Err(EvalError::new(
+                format!("{name}() needs a path"),
+                expr.span(),
+            ));
+        };
+        let path = match self.eval(path_expr, file, frame)? {
+            TfValue::Unknown => return Ok(TfValue::Unknown),
+            TfValue::String(path) => path,
+            other => {
+                return Err(type_error(name, "string", &other, path_expr));
+            }
+        };
+        let text = match (name, self.repository_file(&path)) {
+            ("fileexists", Ok(text)) => {
+                return Ok(text.map_or(TfValue::Unknown, |_| TfValue::Bool(true)));
+            }
+            ("fileexists", Err(_)) => return Ok(TfValue::Bool(false)),
+            (_, Ok(Some(text))) => text,
+            (_, Ok(None)) => {
+                self.note_unsupported(
+                    file,
+                    expr,
+                    format!("{name}() of a file outside the repository"),
+                );
+                return Ok(TfValue::Unknown);
+            }
+            (_, Err(message)) => {
+                return Err(EvalError::new(format!("{name}(): {message}"), expr.span()));
+            }
+        };
+        if name == "file" {
+            return Ok(TfValue::String(text));
+        }
+        let variables = match args.get(1) {
+            Some(vars) => self.eval(vars, file, frame)?,
+            None => TfValue::Map(BTreeMap::new()),
+        };
+        let scope = match variables {
+            TfValue::Unknown => return Ok(TfValue::Unknown),
+            TfValue::Map(entries) => entries
+                .into_iter()
+                .map(|(k, v)| (k, Traced::plain(v)))
+                .collect(),
+            other => return Err(type_error("templatefile", "map", &other, expr)),
+        };
+        let template = hcl_edit::parser::parse_template(&text).map_err(|e| {
+            EvalError::new(
+                format!("templatefile(): {path}: {}", e.message()),
+                expr.span(),
+            )
+        })?;
+        let mut inner = Frame::with_scope(scope);
+        inner.depth = frame.depth;
+        // Errors inside the template are reported at the call.
+        let result = self
+            .eval_template(&template, file, &mut inner)
+            .map_err(|e| {
+                EvalError::new(
+                    format!("templatefile(): {path}: {}", e.message),
+                    expr.span(),
+                )
+            })?;
+        frame.absorb(&traced(inner, TfValue::Null));
+        Ok(string_or_unknown(result))
     }
 
     fn eval_traversal(

@@ -23,15 +23,14 @@ type Result<T> = std::result::Result<T, String>;
 
 /// Calls a function on evaluated arguments.
 pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
-    // Most functions are unknown when an argument is; the collection
-    // functions below handle partly known values themselves.
-    let partial_ok = matches!(
+    // Most functions are unknown when an argument is wholly unknown; these
+    // handle unknown arguments themselves.
+    let handles_unknown = matches!(
         name,
         "merge"
             | "concat"
             | "length"
             | "keys"
-            | "lookup"
             | "coalesce"
             | "coalescelist"
             | "tolist"
@@ -42,8 +41,10 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
             | "compact"
             | "values"
             | "zipmap"
+            | "alltrue"
+            | "anytrue"
     );
-    if args.iter().any(TfValue::is_unknown) && !(partial_ok && name != "lookup") {
+    if !handles_unknown && args.iter().any(TfValue::is_unknown) {
         return Outcome::Value(TfValue::Unknown);
     }
     let result = match name {
@@ -65,12 +66,12 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
         "tostring" => to_string(args),
         "tonumber" => to_number(args),
         "tolist" => one_arg(args).and_then(|v| match v {
-            TfValue::List(_) | TfValue::Null => Ok(v),
+            TfValue::List(_) | TfValue::Null | TfValue::Unknown => Ok(v),
             other => Err(format!("cannot convert {} to a list", type_name(&other))),
         }),
         "toset" => to_set(args),
         "tomap" => one_arg(args).and_then(|v| match v {
-            TfValue::Map(_) | TfValue::Null => Ok(v),
+            TfValue::Map(_) | TfValue::Null | TfValue::Unknown => Ok(v),
             other => Err(format!("cannot convert {} to a map", type_name(&other))),
         }),
         "keys" => keys(args),
@@ -92,10 +93,43 @@ pub fn call(name: &str, args: Vec<TfValue>) -> Outcome {
         "zipmap" => zipmap(args),
         "jsonencode" => one_arg(args).and_then(|v| json(&v).map(TfValue::String)),
         "one" => one(args),
-        "alltrue" => bools(args).map(|b| TfValue::Bool(b.iter().all(|x| *x))),
-        "anytrue" => bools(args).map(|b| TfValue::Bool(b.iter().any(|x| *x))),
+        "alltrue" => decisive_bool(args, false),
+        "anytrue" => decisive_bool(args, true),
         "setunion" => setunion(args),
         "substr" => substr(args),
+        "sort" => sort(args),
+        "reverse" => one_arg(args).and_then(|v| {
+            let mut items = list_arg(v, "the argument")?;
+            items.reverse();
+            Ok(TfValue::List(items))
+        }),
+        "slice" => slice(args),
+        "index" => index(args),
+        "sum" => sum(args),
+        "floor" => numbers(args).and_then(|n| match n.as_slice() {
+            [x] => Ok(TfValue::Number(x.floor())),
+            _ => Err("takes one number".to_string()),
+        }),
+        "ceil" => numbers(args).and_then(|n| match n.as_slice() {
+            [x] => Ok(TfValue::Number(x.ceil())),
+            _ => Err("takes one number".to_string()),
+        }),
+        "trimprefix" => string_pair(args, |s, p| s.strip_prefix(p).unwrap_or(s).to_string()),
+        "trimsuffix" => string_pair(args, |s, p| s.strip_suffix(p).unwrap_or(s).to_string()),
+        "trim" => string_pair(args, |s, chars| {
+            s.trim_matches(|c| chars.contains(c)).to_string()
+        }),
+        "chomp" => string_map(args, |s| s.trim_end_matches(['\n', '\r']).to_string()),
+        "strrev" => string_map(args, |s| s.chars().rev().collect()),
+        "setintersection" => set_combine(args, |item, others| {
+            others.iter().all(|other| other.contains(item))
+        }),
+        "setsubtract" => set_combine(args, |item, others| {
+            !others.iter().any(|other| other.contains(item))
+        }),
+        "sha256" => string_map(args, |s| crate::source::sha256_hex(s.as_bytes())),
+        "regex" => regex_call(args, false),
+        "regexall" => regex_call(args, true),
         "cidrsubnet" => cidr(args, CidrFunction::Subnet),
         "cidrhost" => cidr(args, CidrFunction::Host),
         _ => return Outcome::NotSupported,
@@ -155,6 +189,86 @@ fn string_test(args: Vec<TfValue>, f: impl Fn(&str, &str) -> bool) -> Result<TfV
         &string_arg(&s, "the string")?,
         &string_arg(&p, "the prefix")?,
     )))
+}
+
+fn string_pair(args: Vec<TfValue>, f: impl Fn(&str, &str) -> String) -> Result<TfValue> {
+    let [text, other] =
+        <[TfValue; 2]>::try_from(args).map_err(|_| "takes two strings".to_string())?;
+    Ok(TfValue::String(f(
+        &string_arg(&text, "the string")?,
+        &string_arg(&other, "the second argument")?,
+    )))
+}
+
+/// Strings in lexical order (numbers are compared as their text, as
+/// Terraform's `sort` converts them).
+fn sort(args: Vec<TfValue>) -> Result<TfValue> {
+    let items = list_arg(one_arg(args)?, "the argument")?;
+    if items.iter().any(TfValue::contains_unknown) {
+        return Ok(TfValue::Unknown);
+    }
+    let mut strings = items
+        .iter()
+        .map(|v| string_arg(v, "each element"))
+        .collect::<Result<Vec<_>>>()?;
+    strings.sort();
+    Ok(TfValue::List(
+        strings.into_iter().map(TfValue::String).collect(),
+    ))
+}
+
+fn slice(args: Vec<TfValue>) -> Result<TfValue> {
+    let [list, start, end] = <[TfValue; 3]>::try_from(args)
+        .map_err(|_| "takes a list, a start and an end index".to_string())?;
+    let items = list_arg(list, "the first argument")?;
+    let (Some(start), Some(end)) = (start.as_number(), end.as_number()) else {
+        return Err("the indexes must be numbers".to_string());
+    };
+    if start < 0.0 || end < start || end as usize > items.len() {
+        return Err(format!(
+            "invalid range [{start}, {end}) for a list of {}",
+            items.len()
+        ));
+    }
+    Ok(TfValue::List(items[start as usize..end as usize].to_vec()))
+}
+
+fn index(args: Vec<TfValue>) -> Result<TfValue> {
+    let [list, value] =
+        <[TfValue; 2]>::try_from(args).map_err(|_| "takes a list and a value".to_string())?;
+    let items = list_arg(list, "the first argument")?;
+    if let Some(position) = items.iter().position(|item| item == &value) {
+        return Ok(TfValue::Number(position as f64));
+    }
+    if value.contains_unknown() || items.iter().any(TfValue::contains_unknown) {
+        return Ok(TfValue::Unknown);
+    }
+    Err("the value is not in the list".to_string())
+}
+
+fn sum(args: Vec<TfValue>) -> Result<TfValue> {
+    let items = list_arg(one_arg(args)?, "the argument")?;
+    if items.is_empty() {
+        return Err("cannot sum an empty list".to_string());
+    }
+    numbers(items).map(|n| TfValue::Number(n.iter().sum()))
+}
+
+/// The elements of the first set kept by `keep` given the other sets.
+fn set_combine(args: Vec<TfValue>, keep: fn(&TfValue, &[Vec<TfValue>]) -> bool) -> Result<TfValue> {
+    let mut sets = args
+        .into_iter()
+        .map(|arg| list_arg(arg, "each argument"))
+        .collect::<Result<Vec<_>>>()?;
+    if sets.is_empty() {
+        return Err("needs at least one set".to_string());
+    }
+    if sets.iter().flatten().any(TfValue::contains_unknown) {
+        return Ok(TfValue::Unknown);
+    }
+    let first = sets.remove(0);
+    let kept = first.into_iter().filter(|item| keep(item, &sets)).collect();
+    Ok(set_of(kept))
 }
 
 fn merge(args: Vec<TfValue>) -> Result<TfValue> {
@@ -467,13 +581,71 @@ fn replace(args: Vec<TfValue>) -> Result<TfValue> {
     let search = string_arg(&search, "the substring")?;
     let with = string_arg(&with, "the replacement")?;
     if search.len() > 2 && search.starts_with('/') && search.ends_with('/') {
-        // A regular-expression replacement: not evaluated.
-        return Ok(TfValue::Unknown);
+        let pattern = compile(&search[1..search.len() - 1])?;
+        return Ok(TfValue::String(
+            pattern.replace_all(&text, with.as_str()).into_owned(),
+        ));
     }
     if search.is_empty() {
         return Ok(TfValue::String(text));
     }
     Ok(TfValue::String(text.replace(&search, &with)))
+}
+
+/// Patterns larger than this are refused (the regex crate bounds matching
+/// time; this bounds compilation).
+const MAX_PATTERN: usize = 10_000;
+
+fn compile(pattern: &str) -> Result<regex::Regex> {
+    if pattern.len() > MAX_PATTERN {
+        return Err("pattern too long".to_string());
+    }
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| format!("invalid pattern: {e}"))
+}
+
+/// `regex` (the first match; an error when none) and `regexall` (every
+/// match). A match is the matched text without capture groups, the list
+/// of groups when they are unnamed, the map of groups when they are named.
+fn regex_call(args: Vec<TfValue>, all: bool) -> Result<TfValue> {
+    let [pattern, text] =
+        <[TfValue; 2]>::try_from(args).map_err(|_| "takes a pattern and a string".to_string())?;
+    let pattern = compile(&string_arg(&pattern, "the pattern")?)?;
+    let text = string_arg(&text, "the string")?;
+    let named = pattern.capture_names().flatten().count() > 0;
+    let groups = pattern.captures_len() - 1;
+    let one = |captures: regex::Captures<'_>| -> TfValue {
+        let group = |m: Option<regex::Match<'_>>| {
+            m.map_or(TfValue::Null, |m| TfValue::String(m.as_str().to_string()))
+        };
+        if named {
+            TfValue::Map(
+                pattern
+                    .capture_names()
+                    .flatten()
+                    .map(|name| (name.to_string(), group(captures.name(name))))
+                    .collect(),
+            )
+        } else if groups > 0 {
+            TfValue::List((1..=groups).map(|i| group(captures.get(i))).collect())
+        } else {
+            group(captures.get(0))
+        }
+    };
+    if all {
+        let matches: Vec<TfValue> = pattern
+            .captures_iter(&text)
+            .take(MAX_ELEMENTS)
+            .map(one)
+            .collect();
+        return Ok(TfValue::List(matches));
+    }
+    pattern
+        .captures(&text)
+        .map(one)
+        .ok_or_else(|| "the pattern did not match".to_string())
 }
 
 fn substr(args: Vec<TfValue>) -> Result<TfValue> {
@@ -583,14 +755,29 @@ fn extreme(numbers: Vec<f64>, pick: fn(f64, f64) -> f64) -> Result<TfValue> {
         .ok_or_else(|| "needs at least one number".to_string())
 }
 
-fn bools(args: Vec<TfValue>) -> Result<Vec<bool>> {
-    list_arg(one_arg(args)?, "the argument")?
-        .iter()
-        .map(|v| {
-            v.as_bool()
-                .ok_or_else(|| format!("elements must be bools, not {}", type_name(v)))
-        })
-        .collect()
+/// `anytrue` (`decisive` true) and `alltrue` (false): a known decisive
+/// element settles the result even when others are unknown.
+fn decisive_bool(args: Vec<TfValue>, decisive: bool) -> Result<TfValue> {
+    let items = match one_arg(args)? {
+        TfValue::Unknown => return Ok(TfValue::Unknown),
+        other => list_arg(other, "the argument")?,
+    };
+    let mut unknown = false;
+    for item in &items {
+        match item {
+            TfValue::Unknown => unknown = true,
+            other => match other.as_bool() {
+                Some(b) if b == decisive => return Ok(TfValue::Bool(decisive)),
+                Some(_) => {}
+                None => return Err(format!("elements must be bools, not {}", type_name(other))),
+            },
+        }
+    }
+    Ok(if unknown {
+        TfValue::Unknown
+    } else {
+        TfValue::Bool(!decisive)
+    })
 }
 
 fn range(args: Vec<TfValue>) -> Result<TfValue> {
@@ -660,7 +847,7 @@ fn json(value: &TfValue) -> Result<String> {
         TfValue::Null => "null".to_string(),
         TfValue::Bool(b) => b.to_string(),
         TfValue::Number(n) => number_to_string(*n),
-        TfValue::String(s) => serde_json::to_string(s).map_err(|e| e.to_string())?,
+        TfValue::String(s) => json_string(s)?,
         TfValue::List(items) => {
             let parts: Result<Vec<String>> = items.iter().map(json).collect();
             format!("[{}]", parts?.join(","))
@@ -668,13 +855,31 @@ fn json(value: &TfValue) -> Result<String> {
         TfValue::Map(entries) => {
             let mut parts = Vec::with_capacity(entries.len());
             for (key, value) in entries {
-                let key = serde_json::to_string(key).map_err(|e| e.to_string())?;
+                let key = json_string(key)?;
                 parts.push(format!("{key}:{}", json(value)?));
             }
             format!("{{{}}}", parts.join(","))
         }
         TfValue::Unknown => return Err("unknown value".to_string()),
     })
+}
+
+/// A JSON string as Go writes it: `<`, `>`, `&` and the line and paragraph
+/// separators escaped.
+fn json_string(text: &str) -> Result<String> {
+    let quoted = serde_json::to_string(text).map_err(|e| e.to_string())?;
+    let mut out = String::with_capacity(quoted.len());
+    for c in quoted.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            other => out.push(other),
+        }
+    }
+    Ok(out)
 }
 
 /// `format(spec, args…)` with Terraform's verbs: `%s %q %d %f %e %g %t %v %x
@@ -946,6 +1151,100 @@ mod tests {
             s("{\"k\":1}")
         );
         assert!(matches!(call("timestamp", vec![]), Outcome::NotSupported));
+        let t = TfValue::Bool(true);
+        let f = TfValue::Bool(false);
+        assert_eq!(
+            value(
+                "anytrue",
+                vec![TfValue::List(vec![TfValue::Unknown, t.clone()])]
+            ),
+            t
+        );
+        assert_eq!(
+            value(
+                "anytrue",
+                vec![TfValue::List(vec![TfValue::Unknown, f.clone()])]
+            ),
+            TfValue::Unknown
+        );
+        assert_eq!(
+            value(
+                "alltrue",
+                vec![TfValue::List(vec![TfValue::Unknown, f.clone()])]
+            ),
+            f
+        );
+        assert_eq!(value("alltrue", vec![TfValue::List(vec![])]), t);
+        // Functions that take partly known values stay unknown on unknown input.
+        for name in [
+            "merge",
+            "concat",
+            "length",
+            "keys",
+            "coalesce",
+            "coalescelist",
+            "tolist",
+            "tomap",
+            "flatten",
+            "one",
+            "compact",
+            "values",
+            "alltrue",
+            "anytrue",
+        ] {
+            assert_eq!(
+                value(name, vec![TfValue::Unknown]),
+                TfValue::Unknown,
+                "{name}"
+            );
+        }
+        assert_eq!(
+            value("sort", vec![list(&["b", "c", "a"])]),
+            list(&["a", "b", "c"])
+        );
+        assert_eq!(value("reverse", vec![list(&["a", "b"])]), list(&["b", "a"]));
+        assert_eq!(
+            value(
+                "slice",
+                vec![
+                    list(&["a", "b", "c"]),
+                    TfValue::Number(1.0),
+                    TfValue::Number(3.0)
+                ]
+            ),
+            list(&["b", "c"])
+        );
+        assert_eq!(
+            value("index", vec![list(&["a", "b"]), s("b")]),
+            TfValue::Number(1.0)
+        );
+        assert_eq!(
+            value(
+                "sum",
+                vec![TfValue::List(vec![
+                    TfValue::Number(1.5),
+                    TfValue::Number(2.0)
+                ])]
+            ),
+            TfValue::Number(3.5)
+        );
+        assert_eq!(value("trimprefix", vec![s("rg-main"), s("rg-")]), s("main"));
+        assert_eq!(value("trim", vec![s("?!hello?!"), s("!?")]), s("hello"));
+        assert_eq!(
+            value("setsubtract", vec![list(&["a", "b", "c"]), list(&["b"])]),
+            list(&["a", "c"])
+        );
+        assert_eq!(
+            value(
+                "setintersection",
+                vec![list(&["c", "a", "b"]), list(&["b", "c"])]
+            ),
+            list(&["b", "c"])
+        );
+        assert_eq!(
+            value("sha256", vec![s("hello world")]),
+            s("b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9")
+        );
         let n = TfValue::Number;
         assert_eq!(
             value("cidrsubnet", vec![s("10.1.0.0/16"), n(4.0), n(2.0)]),

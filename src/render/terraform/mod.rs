@@ -102,7 +102,17 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
             if modules.contains_key(&dir) {
                 continue;
             }
-            let files = tf_files(&dir);
+            let (files, overrides): (Vec<PathBuf>, Vec<PathBuf>) =
+                tf_files(&dir).into_iter().partition(|f| !is_override(f));
+            for file in overrides {
+                let display = display_path(&file, &cwd, &canonical_cwd);
+                reader.diagnostics.push(Diagnostic::new(
+                    DiagnosticLevel::Warning,
+                    DiagnosticCode::TerraformUnsupported,
+                    display,
+                    "override files are not merged by this version of Vigie: not read",
+                ));
+            }
             let parsed = reader.module(&dir, &files);
             modules.insert(dir, parsed);
         }
@@ -145,14 +155,13 @@ pub fn load(inputs: &Inputs, options: &TerraformOptions, sources: &mut SourceMap
         })
         .collect();
     let mut diagnostics = reader.diagnostics;
-    let cwd_display = ".".to_string();
     let results: Vec<Evaluated> = roots
         .par_iter()
         .zip(automatic.par_iter())
         .map(|(root, automatic)| {
             let module = &modules[root];
             let boundary = boundary_of(&module.dir, &inputs.scan_roots);
-            let mut instance = Instance::root(&modules, module, &boundary, cwd_display.clone());
+            let mut instance = Instance::root(&modules, module, &boundary);
             let inputs = instance.root_inputs(automatic, &cli);
             instance.bind_variables(inputs);
             instance.run();
@@ -228,6 +237,14 @@ fn module_sources(module: &ParsedModule) -> Vec<String> {
         .filter_map(|block| block.body.get_attribute("source"))
         .filter_map(|source| source.value.as_str().map(str::to_string))
         .collect()
+}
+
+/// `override.tf` and `*_override.tf`, which Terraform merges into the
+/// blocks they name instead of adding them.
+fn is_override(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|stem| stem == "override" || stem.ends_with("_override"))
 }
 
 /// The `*.tf` files of a directory, sorted.
@@ -318,7 +335,6 @@ impl Reader<'_> {
         }
         ParsedModule {
             dir: dir.to_path_buf(),
-            display: display_path(dir, self.cwd, self.canonical_cwd),
             files: parsed,
         }
     }

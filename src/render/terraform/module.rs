@@ -54,20 +54,22 @@ impl Budget {
 pub struct ParsedModule {
     /// The directory `source` paths and `path.module` are relative to.
     pub dir: PathBuf,
-    /// `dir` as shown to users.
-    pub display: String,
     pub files: Vec<HclFile>,
 }
 
 /// Every parsed module of a scan, by canonical directory (or file).
 pub type Modules = BTreeMap<PathBuf, ParsedModule>;
 
-/// `path.module`, `path.root`, `path.cwd`.
+/// `path.module`, `path.root`, `path.cwd`, as Terraform sets them when run
+/// in the root module's directory (`path.cwd` stays `.` rather than an
+/// absolute path, so that output does not depend on the machine).
 #[derive(Clone, Debug)]
 pub struct Paths {
     pub module: String,
     pub root: String,
     pub cwd: String,
+    /// The root module's directory, which `path.module` is relative to.
+    root_dir: PathBuf,
 }
 
 /// A value a variable receives from outside the module: a `.tfvars` entry,
@@ -90,7 +92,7 @@ enum ChildSlot {
         /// The outputs as the parent sees `module.NAME`.
         value: TfValue,
         /// Each output with its history, merged over instances.
-        outputs: HashMap<String, Traced>,
+        outputs: BTreeMap<String, Traced>,
         /// Whether the call has one instance (no `count` or `for_each`), so
         /// `module.NAME.OUTPUT` names an output.
         single: bool,
@@ -123,16 +125,12 @@ pub struct Instance<'a> {
 
 impl<'a> Instance<'a> {
     /// A root module instance.
-    pub fn root(
-        modules: &'a Modules,
-        module: &'a ParsedModule,
-        boundary: &'a Path,
-        cwd: String,
-    ) -> Self {
+    pub fn root(modules: &'a Modules, module: &'a ParsedModule, boundary: &'a Path) -> Self {
         let paths = Paths {
-            module: module.display.clone(),
-            root: module.display.clone(),
-            cwd,
+            module: ".".to_string(),
+            root: ".".to_string(),
+            cwd: ".".to_string(),
+            root_dir: module.dir.clone(),
         };
         Instance::new(modules, module, boundary, paths)
     }
@@ -230,6 +228,13 @@ impl<'a> Instance<'a> {
                 ),
                 None => (None, None),
             };
+            // A variable declared `nullable = false` takes its default when given null.
+            let non_nullable = block
+                .body
+                .get_attribute("nullable")
+                .and_then(|a| a.value.as_bool())
+                == Some(false);
+            let value = value.filter(|v| !(non_nullable && v.value == TfValue::Null));
             let value = value.or_else(|| {
                 let default = block.body.get_attribute("default")?;
                 let mut frame = Frame::default();
@@ -381,14 +386,19 @@ impl<'a> Instance<'a> {
                         expr.span(),
                     )),
                 },
-                None => Ok(Traced {
-                    value: value.clone(),
-                    trace: Vec::new(),
-                    references: outputs
-                        .values()
-                        .flat_map(|t| t.references.iter().cloned())
-                        .collect(),
-                }),
+                None => {
+                    let mut references: Vec<String> = Vec::new();
+                    for reference in outputs.values().flat_map(|t| &t.references) {
+                        if !references.contains(reference) {
+                            references.push(reference.clone());
+                        }
+                    }
+                    Ok(Traced {
+                        value: value.clone(),
+                        trace: Vec::new(),
+                        references,
+                    })
+                }
             },
             _ => Err(EvalError::new(
                 format!("module {name:?} depends on its own outputs"),
@@ -445,7 +455,7 @@ impl<'a> Instance<'a> {
         self.children.insert(name, ChildSlot::Evaluating);
         let unknown = ChildSlot::Done {
             value: TfValue::Unknown,
-            outputs: HashMap::new(),
+            outputs: BTreeMap::new(),
             single: true,
             resources: Vec::new(),
         };
@@ -456,7 +466,7 @@ impl<'a> Instance<'a> {
         let header = file.header_span(block.span().map_or(0, |r| r.start));
         let instances = self.instances(file, block);
         let mut resources = Vec::new();
-        let mut outputs: HashMap<String, Traced> = HashMap::new();
+        let mut outputs: BTreeMap<String, Traced> = BTreeMap::new();
         let mut values = Vec::new();
         for (key, scope) in instances.keys {
             if !self.within_budget(file, header.start) {
@@ -491,7 +501,7 @@ impl<'a> Instance<'a> {
                 inputs.insert(argument.to_string(), Input::Value(traced));
             }
             let paths = Paths {
-                module: child.display.clone(),
+                module: relative_path(&child.dir, &self.paths.root_dir),
                 ..self.paths.clone()
             };
             let mut instance = Instance::new(self.modules, child, self.boundary, paths);
@@ -518,7 +528,11 @@ impl<'a> Instance<'a> {
                 match outputs.get_mut(&output) {
                     Some(existing) => {
                         existing.value = TfValue::Unknown;
-                        existing.references.extend(traced.references);
+                        for reference in traced.references {
+                            if !existing.references.contains(&reference) {
+                                existing.references.push(reference);
+                            }
+                        }
                     }
                     None => {
                         outputs.insert(output, traced);
@@ -656,6 +670,31 @@ impl<'a> Instance<'a> {
         false
     }
 
+    /// A file named by `file()` or `templatefile()`, relative to the root
+    /// module's directory as Terraform resolves it. `Ok(None)` when it is
+    /// outside the repository (never read); `Err` when it cannot be read.
+    pub fn repository_file(&self, path: &str) -> Result<Option<String>, String> {
+        /// Largest file a function reads.
+        const MAX_FUNCTION_FILE: u64 = 1024 * 1024;
+        let resolved = self.paths.root_dir.join(path);
+        let Ok(canonical) = resolved.canonicalize() else {
+            return Err(format!("no file {path:?}"));
+        };
+        if !canonical.starts_with(self.boundary) {
+            return Ok(None);
+        }
+        let size = std::fs::metadata(&canonical)
+            .map_err(|e| format!("{path}: {e}"))?
+            .len();
+        if size > MAX_FUNCTION_FILE {
+            return Err(format!("{path} is larger than {MAX_FUNCTION_FILE} bytes"));
+        }
+        let bytes = std::fs::read(&canonical).map_err(|e| format!("{path}: {e}"))?;
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| format!("{path} is not UTF-8 text"))
+    }
+
     /// Reports an expression that cannot be evaluated; its value is unknown.
     pub fn report(&mut self, file: &HclFile, error: &EvalError, what: &str) {
         let at = file.position(error.range.as_ref().map_or(0, |r| r.start));
@@ -696,6 +735,25 @@ impl<'a> Instance<'a> {
             )
             .at(file.position(offset)),
         );
+    }
+}
+
+/// `target` relative to `base`, with `/` separators (`modules/aks`,
+/// `../../modules/aks`).
+fn relative_path(target: &Path, base: &Path) -> String {
+    let target: Vec<_> = target.components().collect();
+    let base: Vec<_> = base.components().collect();
+    let common = target.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
+    parts.extend(
+        target[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
     }
 }
 

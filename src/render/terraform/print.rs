@@ -11,13 +11,23 @@ use crate::source::SourceMap;
 pub fn to_hcl(resource: &TfResource, sources: &SourceMap) -> String {
     let mut out = String::new();
     let span = resource.body.span;
-    let _ = writeln!(
+    let _ = write!(
         out,
         "# {} ({}:{})",
         resource.address,
         sources.get(span.file).display,
         span.start.line
     );
+    // A module shared by several roots: the outermost call says which root.
+    if let Some(call) = resource.module_calls.first() {
+        let _ = write!(
+            out,
+            " called from {}:{}",
+            sources.get(call.span.file).display,
+            call.span.start.line
+        );
+    }
+    out.push('\n');
     write_block(&mut out, &resource.body, 0);
     out
 }
@@ -62,6 +72,7 @@ fn value(value: &TfValue) -> String {
             let items: Vec<String> = items.iter().map(self::value).collect();
             format!("[{}]", items.join(", "))
         }
+        TfValue::Map(entries) if entries.is_empty() => "{}".to_string(),
         TfValue::Map(entries) => {
             let entries: Vec<String> = entries
                 .iter()

@@ -273,3 +273,91 @@ fn object_attribute(
         default: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn constraint(text: &str) -> TypeConstraint {
+        fn literal(expr: &Expression) -> Option<TfValue> {
+            match expr {
+                Expression::Number(n) => n.value().as_f64().map(TfValue::Number),
+                Expression::String(s) => Some(TfValue::String(s.value().clone())),
+                Expression::Bool(b) => Some(TfValue::Bool(*b.value())),
+                Expression::Array(items) => items
+                    .iter()
+                    .map(literal)
+                    .collect::<Option<_>>()
+                    .map(TfValue::List),
+                _ => None,
+            }
+        }
+        let parsed = hcl_edit::parser::parse_expr(text).unwrap();
+        TypeConstraint::parse(&parsed, &mut literal).unwrap()
+    }
+
+    fn s(text: &str) -> TfValue {
+        TfValue::String(text.to_string())
+    }
+
+    #[test]
+    fn converts_primitives_like_terraform() {
+        assert_eq!(
+            constraint("number").convert(s("3")),
+            Ok(TfValue::Number(3.0))
+        );
+        assert_eq!(
+            constraint("bool").convert(s("false")),
+            Ok(TfValue::Bool(false))
+        );
+        assert_eq!(
+            constraint("string").convert(TfValue::Number(1.5)),
+            Ok(s("1.5"))
+        );
+        assert!(constraint("number").convert(s("three")).is_err());
+        assert!(constraint("bool").convert(s("yes")).is_err());
+        assert_eq!(
+            constraint("number").convert(TfValue::Unknown),
+            Ok(TfValue::Unknown)
+        );
+    }
+
+    #[test]
+    fn fills_optional_attributes_and_drops_undeclared_ones() {
+        let object = constraint(
+            "map(object({ size = number, zones = optional(list(string), [\"1\"]), tag = optional(string) }))",
+        );
+        let value = TfValue::Map(BTreeMap::from([(
+            "a".to_string(),
+            TfValue::Map(BTreeMap::from([
+                ("size".to_string(), s("2")),
+                ("extra".to_string(), TfValue::Bool(true)),
+            ])),
+        )]));
+        let expected = TfValue::Map(BTreeMap::from([(
+            "a".to_string(),
+            TfValue::Map(BTreeMap::from([
+                ("size".to_string(), TfValue::Number(2.0)),
+                ("zones".to_string(), TfValue::List(vec![s("1")])),
+                ("tag".to_string(), TfValue::Null),
+            ])),
+        )]));
+        assert_eq!(object.convert(value), Ok(expected));
+        let missing = TfValue::Map(BTreeMap::from([(
+            "a".to_string(),
+            TfValue::Map(BTreeMap::new()),
+        )]));
+        assert!(object.convert(missing).is_err());
+    }
+
+    #[test]
+    fn sets_hold_each_value_once() {
+        let set = constraint("set(string)");
+        assert_eq!(
+            set.convert(TfValue::List(vec![s("b"), s("a"), s("b")])),
+            Ok(TfValue::List(vec![s("a"), s("b")]))
+        );
+        assert!(!set.is_primitive());
+        assert!(constraint("string").is_primitive());
+    }
+}
