@@ -20,6 +20,9 @@ const MAX_INCLUDES_PER_NAME: usize = 1000;
 /// native stack holds; Helm's own include limit stops runaway recursion
 /// long before this.
 pub const MAX_DEPTH: usize = 1500;
+/// Stack left when [`stacker`] switches to a new segment, and its size.
+pub(crate) const STACK_RED_ZONE: usize = 128 * 1024;
+pub(crate) const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
 /// A value with what Vigie knows of where it came from.
 #[derive(Clone, Default)]
@@ -117,6 +120,20 @@ impl<'s> Exec<'s> {
     }
 
     fn exec_list(
+        &mut self,
+        frame: &mut Frame<'_>,
+        dot: &Tracked,
+        nodes: &[Node],
+        out: &mut Output,
+    ) -> Result<Flow> {
+        // Templates may nest deeply (recursive includes): grow the stack
+        // on the heap instead of overflowing it.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.exec_nodes(frame, dot, nodes, out)
+        })
+    }
+
+    fn exec_nodes(
         &mut self,
         frame: &mut Frame<'_>,
         dot: &Tracked,
@@ -369,6 +386,17 @@ impl<'s> Exec<'s> {
     }
 
     fn eval_pipeline(
+        &mut self,
+        frame: &mut Frame<'_>,
+        dot: &Tracked,
+        pipe: &Pipe,
+    ) -> Result<Tracked> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.eval_commands(frame, dot, pipe)
+        })
+    }
+
+    fn eval_commands(
         &mut self,
         frame: &mut Frame<'_>,
         dot: &Tracked,

@@ -8,8 +8,9 @@
 //!
 //! Differences from Go, all out of reach of Helm charts: no complex numbers,
 //! no function values (`call` always fails), `range` over an integer is an
-//! error (as in helm v3.17.3, built with Go 1.23), and template calls nest
-//! at most [`MAX_DEPTH`] deep (Go: 100000).
+//! error (as in helm v3.17.3, built with Go 1.23), template calls nest at
+//! most [`MAX_DEPTH`] deep (Go: 100000) and control structures and
+//! parentheses at most [`MAX_NESTING`] (Go: unlimited).
 
 mod builtins;
 mod exec;
@@ -28,6 +29,7 @@ use super::value::Value;
 
 pub use exec::MAX_DEPTH;
 pub use output::{ActionOrigin, Origin, OriginAt, Output, Segment, ValuesPath};
+pub use parse::MAX_NESTING;
 
 use builtins::Builtin;
 use exec::{Exec, Tracked};

@@ -7,7 +7,11 @@ use std::collections::HashSet;
 use std::fmt;
 use std::rc::Rc;
 
+use super::exec::{STACK_RED_ZONE, STACK_SEGMENT};
 use super::lex::{Keyword, Kind, Token, go_quote, tokenize, unquote};
+
+/// How deep control structures and parentheses may nest.
+pub const MAX_NESTING: usize = 2000;
 
 /// One parsed template: a file's top level, or a `define`/`block` body.
 #[derive(Debug)]
@@ -134,6 +138,7 @@ pub(crate) fn parse(
         index: 0,
         vars: vec!["$".to_string()],
         range_depth: 0,
+        nesting: 0,
         action_line: 0,
         functions,
         trees: Vec::new(),
@@ -171,6 +176,8 @@ struct Parser<'p> {
     index: usize,
     vars: Vec<String>,
     range_depth: usize,
+    /// Open control structures and parentheses.
+    nesting: usize,
     action_line: u32,
     functions: &'p dyn Fn(&str) -> bool,
     /// Templates defined so far (`define`, `block`).
@@ -426,9 +433,23 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// Enters a nested structure. Go has no limit; Vigie stops at
+    /// [`MAX_NESTING`] so that dropping the tree stays within the stack.
+    fn enter(&mut self) -> Result<(), ParseError> {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            return Err(self.error(format!("template nesting deeper than {MAX_NESTING} levels")));
+        }
+        Ok(())
+    }
+
     fn control(&mut self, context: &str) -> Result<Branch, ParseError> {
         let vars = self.vars.len();
-        let result = self.control_body(context);
+        self.enter()?;
+        // Nesting depth is up to the input: never overflow the stack.
+        let result =
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.control_body(context));
+        self.nesting -= 1;
         self.vars.truncate(vars);
         result
     }
@@ -709,7 +730,12 @@ impl Parser<'_> {
                 }
             }
             Kind::LeftParen => {
-                OperandKind::Pipe(self.pipeline("parenthesized pipeline", Kind::RightParen)?)
+                self.enter()?;
+                let pipe = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                    self.pipeline("parenthesized pipeline", Kind::RightParen)
+                });
+                self.nesting -= 1;
+                OperandKind::Pipe(pipe?)
             }
             Kind::String | Kind::RawString => {
                 let unquoted =
