@@ -104,7 +104,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
                 i += 1;
                 match args.get(arg_num).and_then(int_arg) {
                     Some(p) if p >= 0 => flags.precision = Some(p as usize),
-                    Some(_) => flags.precision = None,
+                    // A negative precision is no precision.
+                    Some(_) => out.push_str("%!(BADPREC)"),
                     None => out.push_str("%!(BADPREC)"),
                 }
                 arg_num += 1;
@@ -730,6 +731,72 @@ mod tests {
         assert_eq!(
             sprintf("%T %v", &[Value::Float(1.0), Value::Float(3.0)]),
             "float64 3"
+        );
+    }
+
+    #[test]
+    fn more_verbs_match_helm() {
+        // Expected texts from helm v3.17.3's printf.
+        let list = Value::list(vec![Value::Float(1.0), Value::Float(2.0)]);
+        let mut map = crate::render::helm::value::Map::new();
+        map.insert("k".into(), s("v"));
+        let map = Value::map(map);
+        let args = [
+            s("ab"),
+            Value::Int(3),
+            Value::Float(12345.678),
+            s("héllo"),
+            Value::Int(-1),
+            s("ab"),
+            Value::Nil,
+            list.clone(),
+            Value::Float(-3.14158),
+            s("é"),
+            Value::Int(233),
+            map.clone(),
+        ];
+        assert_eq!(
+            sprintf("%05s|%-05d|%+.2e|%x|%X|% x|%#v|%#v|%08.3f|%+q|%c|%v", &args),
+            "000ab|3    |+1.23e+04|68c3a96c6c6f|-1|61 62|<nil>|[]interface {}{1, 2}|-003.142|\"\\u00e9\"|é|map[k:v]"
+        );
+        let args = [
+            Value::Float(3.14158),
+            Value::Int(1),
+            Value::Bool(true),
+            Value::Float(1.5),
+            Value::list(vec![]),
+        ];
+        assert_eq!(
+            sprintf("%6.2v|%t|%s|%d|%v", &args),
+            "   3.1|%!t(int=1)|%!s(bool=true)|%!d(float64=1.5)|[]"
+        );
+        let floats = [100000.0, 1000000.0, 0.0, 2.5, 0.05, 99.95].map(Value::Float);
+        assert_eq!(
+            sprintf("%g %g %e %.0f %.1f %5.1f%%", &floats),
+            "100000 1e+06 0.000000e+00 2 0.1 100.0%"
+        );
+        assert_eq!(
+            sprintf("%v %.3v %10.4v|", &[s("str"), s("string"), s("abcdefg")]),
+            "str str       abcd|"
+        );
+        assert_eq!(
+            sprintf("%d %x %o", &[list, map, Value::Int(8)]),
+            "[%!d(float64=1) %!d(float64=2)] map[6b:76] 10"
+        );
+        let ints = [1, 2, 3].map(Value::Int);
+        assert_eq!(sprintf("%[3]d %d %[1]d %d", &ints), "3 %!d(MISSING) 1 2");
+        assert_eq!(sprintf("%[5]d", &[Value::Int(1)]), "%!d(BADINDEX)");
+        assert_eq!(
+            sprintf(
+                "%.*d|%*s",
+                &[Value::Int(-1), Value::Int(5), Value::Int(-4), s("a")]
+            ),
+            "%!(BADPREC)5|a   "
+        );
+        let ints = [3, 4, 5, 8, 8].map(Value::Int);
+        assert_eq!(
+            sprintf("%-+5d|% 05d|%#b|%#o|%O", &ints),
+            "+3   | 0004|0b101|010|0o10"
         );
     }
 

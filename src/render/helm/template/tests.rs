@@ -749,3 +749,53 @@ fn deep_nesting_does_not_overflow_the_stack() {
         "template: t:1: template nesting deeper than 2000 levels"
     );
 }
+
+/// Speed: `cargo test --release --lib render_speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn render_speed() {
+    let helpers = "{{- define \"labels\" -}}\napp: {{ .Values.name }}\nrelease: {{ .Release.Name }}\n{{- end }}\n{{- define \"env\" -}}\n- name: {{ .name }}\n  value: {{ .value | quote }}\n{{- end }}";
+    let mut deployment = String::from(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:{{ include \"labels\" . | nindent 4 }}\n",
+    );
+    for i in 0..50 {
+        deployment.push_str(&format!(
+            "  field{i}: {{{{ .Values.name }}}}-{{{{ printf \"%05d\" {i} }}}}\n"
+        ));
+    }
+    deployment
+        .push_str("  env:\n{{- range .Values.env }}{{ include \"env\" . | nindent 2 }}{{ end }}\n");
+    for items in [1_000usize, 10_000] {
+        let env: Vec<serde_json::Value> = (0..items)
+            .map(|i| serde_json::json!({"name": format!("VAR_{i}"), "value": format!("value {i}")}))
+            .collect();
+        let values = serde_json::json!({"name": "app", "env": env});
+        let mut root = Map::new();
+        root.insert("Values".into(), from_json(&values));
+        root.insert(
+            "Release".into(),
+            from_json(&serde_json::json!({"Name": "rel"})),
+        );
+        let data = Value::map(root);
+        let started = std::time::Instant::now();
+        let mut set = TemplateSet::new(test_functions());
+        set.add("deployment.yaml", FILE, &deployment).unwrap();
+        set.add("_helpers.tpl", HELPERS, helpers).unwrap();
+        let parsed = started.elapsed();
+        let runs = 20;
+        let started = std::time::Instant::now();
+        let mut bytes = 0;
+        for _ in 0..runs {
+            let out = set
+                .render("deployment.yaml", &data, &Env::default())
+                .unwrap();
+            bytes = out.text.len();
+            assert!(out.origin_at(bytes - 2).is_some());
+        }
+        let each = started.elapsed() / runs;
+        println!(
+            "{items} env items: parse {parsed:?}, render {each:?} for {bytes} bytes ({:.1} MB/s)",
+            bytes as f64 / each.as_secs_f64() / 1e6
+        );
+    }
+}
