@@ -799,3 +799,44 @@ fn render_speed() {
         );
     }
 }
+
+#[test]
+fn matches_helm_output() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/helm-template");
+    let values: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("values.json")).unwrap()).unwrap();
+    let helm = std::fs::read_to_string(dir.join("helm-output.txt")).unwrap();
+    let mut root = Map::new();
+    root.insert("Values".into(), from_json(&values));
+    root.insert(
+        "Release".into(),
+        from_json(&serde_json::json!({"Name": "rel"})),
+    );
+    let data = Value::map(root);
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("templates"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 24);
+    let mut set = TemplateSet::new(Vec::new());
+    let mut names = Vec::new();
+    for path in &files {
+        let name = format!(
+            "c/templates/{}",
+            path.file_name().unwrap().to_str().unwrap()
+        );
+        set.add(&name, FILE, &std::fs::read_to_string(path).unwrap())
+            .unwrap();
+        names.push(name);
+    }
+    for name in names {
+        let marker = format!("# Source: {name}\n");
+        let start = helm.find(&marker).unwrap() + marker.len();
+        let end = helm[start..]
+            .find("\n---\n")
+            .map_or(helm.len(), |e| start + e);
+        let rendered = set.render(&name, &data, &Env::default()).unwrap();
+        assert_eq!(rendered.text.trim(), helm[start..end].trim(), "{name}");
+    }
+}
