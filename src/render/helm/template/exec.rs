@@ -34,9 +34,10 @@ pub(crate) struct Tracked {
     pub generated: bool,
     /// It is the data a render started with: its `.Values` is the values root.
     pub root: bool,
-    /// A nil read from a map or a list element (Go's nil `interface{}`),
-    /// on which a field access is an error; other nils yield nil.
-    pub strict_nil: bool,
+    /// Held in an `interface{}` slot (a map value, a list element) and not
+    /// yet unwrapped by a pipeline: Go then names its type `interface {}`,
+    /// and a field access on it when nil is an error (other nils yield nil).
+    pub boxed: bool,
 }
 
 impl Tracked {
@@ -49,7 +50,7 @@ impl Tracked {
 
     /// A pipeline's result: Go unwraps interfaces, so nils lose strictness.
     fn settled(mut self) -> Tracked {
-        self.strict_nil = false;
+        self.boxed = false;
         self
     }
 }
@@ -255,7 +256,7 @@ impl<'s> Exec<'s> {
             path: value.path.as_ref().map(|p| extend(p, key)),
             generated: value.generated,
             root: false,
-            strict_nil: true,
+            boxed: true,
         };
         let items: Vec<(Tracked, Tracked)> = match &value.value {
             Value::List(items) => items
@@ -543,7 +544,6 @@ impl<'s> Exec<'s> {
         last: Option<Tracked>,
     ) -> Result<Tracked> {
         let mut current = receiver;
-        let mut from_map = false;
         let mut last = last;
         for (i, name) in fields.iter().enumerate() {
             let final_field = i + 1 == fields.len();
@@ -551,7 +551,7 @@ impl<'s> Exec<'s> {
             let error = |message: String| self.error(frame, node.pos, node, message);
             current = match &current.value {
                 Value::Nil => {
-                    if current.strict_nil {
+                    if current.boxed {
                         return Err(error(format!(
                             "nil pointer evaluating interface {{}}.{name}"
                         )));
@@ -568,23 +568,21 @@ impl<'s> Exec<'s> {
                     } else {
                         current.path.as_ref().map(|p| extend(p, name.clone()))
                     };
-                    from_map = true;
                     Tracked {
                         value,
                         path,
                         generated: current.generated,
                         root: false,
-                        strict_nil: true,
+                        boxed: true,
                     }
                 }
                 Value::Object(object) => {
                     let object = object.clone();
-                    let type_name = if from_map {
+                    let type_name = if current.boxed {
                         "interface {}".to_string()
                     } else {
                         object.type_name().to_string()
                     };
-                    from_map = false;
                     let value = if has_args {
                         let mut values = Vec::with_capacity(args.len() + 1);
                         for arg in args {
@@ -647,11 +645,12 @@ impl<'s> Exec<'s> {
                         path,
                         generated: current.generated,
                         root: false,
-                        strict_nil: true,
+                        // A struct field has its own static type.
+                        boxed: false,
                     }
                 }
                 other => {
-                    let type_name = if from_map {
+                    let type_name = if current.boxed {
                         "interface {}".to_string()
                     } else {
                         other.type_name()
@@ -779,7 +778,11 @@ impl<'s> Exec<'s> {
         let result = match callable {
             Callable::Builtin(builtin) => {
                 let plain: Vec<Value> = values.iter().map(|v| v.value.clone()).collect();
-                let callee = args.first().map(ToString::to_string).unwrap_or_default();
+                // Only `call` names its first argument (in errors).
+                let callee = match builtin {
+                    Builtin::Call => args.first().map(ToString::to_string).unwrap_or_default(),
+                    _ => String::new(),
+                };
                 let value = builtin
                     .call(&plain, &callee)
                     .map_err(|m| call_error(self, frame, m))?;
