@@ -159,17 +159,17 @@ impl Output {
 
     /// The output without any occurrence of `pattern` (Helm removes every
     /// `<no value>` from rendered files).
-    pub fn without(&self, pattern: &str) -> Output {
+    pub fn without(self, pattern: &str) -> Output {
         if pattern.is_empty() || !self.text.contains(pattern) {
-            return self.clone();
+            return self;
         }
         let mut out = Output::default();
         let mut last = 0;
         for (at, _) in self.text.match_indices(pattern) {
-            out.push_slice(self, last..at);
+            out.push_slice(&self, last..at);
             last = at + pattern.len();
         }
-        out.push_slice(self, last..self.text.len());
+        out.push_slice(&self, last..self.text.len());
         out
     }
 

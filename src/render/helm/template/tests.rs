@@ -548,6 +548,16 @@ fn include_recursion_stops_like_helm() {
 }
 
 #[test]
+fn template_recursion_stops() {
+    let helpers = "{{- define \"r\" }}{{ template \"r\" . }}{{ end }}";
+    let err = render_all(&[("t", "{{ template \"r\" . }}"), ("h", helpers)]).unwrap_err();
+    assert_eq!(
+        err.message,
+        "template: h:1:29: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template depth (1500)"
+    );
+}
+
+#[test]
 fn parse_errors_through_add() {
     let mut set = TemplateSet::new(test_functions());
     let err = set
