@@ -850,3 +850,124 @@ fn matches_helm_output() {
         assert_eq!(rendered.text.trim(), helm[start..end].trim(), "{name}");
     }
 }
+
+#[test]
+fn parse_errors_read_like_helm() {
+    // helm v3.17.3 on each text as `c/templates/t.yaml`; "" is no error.
+    let cases = [
+        ("{{ .a | }}", ""),
+        (
+            "{{ if .a }}{{ else }}{{ else if .b }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): expected end; found {{else}}",
+        ),
+        (
+            "{{ range $i, $v, $w := .a }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): too many declarations in range",
+        ),
+        (
+            "{{ $x := 1 }}{{ $x := }}",
+            "parse error at (c/templates/t.yaml:1): missing value for command",
+        ),
+        (
+            "{{ define \"x\" }}{{ end",
+            "parse error at (c/templates/t.yaml:1): unclosed action",
+        ),
+        (
+            "{{ .a.b.c.1 }}",
+            "parse error at (c/templates/t.yaml:1): unexpected \".1\" in operand",
+        ),
+        (
+            "{{ \"a\" | \"b\" }}",
+            "parse error at (c/templates/t.yaml:1): non executable command in pipeline stage 2",
+        ),
+        (
+            "{{ (1 }}",
+            "parse error at (c/templates/t.yaml:1): unclosed left paren",
+        ),
+        (
+            "{{ 1) }}",
+            "parse error at (c/templates/t.yaml:1): unexpected right paren",
+        ),
+        (
+            "{{ .a b }}",
+            "parse error at (c/templates/t.yaml:1): function \"b\" not defined",
+        ),
+        (
+            "{{ template }}",
+            "parse error at (c/templates/t.yaml:1): unexpected \"}}\" in template clause",
+        ),
+        (
+            "{{ template \"x\" | }}",
+            "parse error at (c/templates/t.yaml:1): unexpected \"|\" in template clause",
+        ),
+        (
+            "{{ with }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): missing value for with",
+        ),
+        (
+            "{{ range }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): missing value for range",
+        ),
+        (
+            "{{ else }}",
+            "parse error at (c/templates/t.yaml:1): unexpected {{else}}",
+        ),
+        (
+            "{{ if 1 }}{{ else }}{{ end }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): unexpected {{end}}",
+        ),
+        (
+            "{{ continue }}",
+            "parse error at (c/templates/t.yaml:1): {{continue}} outside {{range}}",
+        ),
+        ("{{ 'ab' }}", "parse error at (c/templates/t.yaml:1): 'ab'"),
+        (
+            "{{ \"\\q\" }}",
+            "parse error at (c/templates/t.yaml:1): invalid syntax",
+        ),
+        (
+            "{{ 1.2.3 }}",
+            "parse error at (c/templates/t.yaml:1): unexpected \".3\" in operand",
+        ),
+        (
+            "{{ $ }}{{ $.a }}{{ $1 }}",
+            "parse error at (c/templates/t.yaml:1): undefined variable \"$1\"",
+        ),
+        (
+            "{{ a:b }}",
+            "parse error at (c/templates/t.yaml:1): function \"a\" not defined",
+        ),
+        (
+            "{{ .a := 1 }}",
+            "parse error at (c/templates/t.yaml:1): unexpected \":=\" in operand",
+        ),
+        (
+            "{{ range $x := .a }}{{ $y }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): undefined variable \"$y\"",
+        ),
+        (
+            "{{ define \"q\" }}{{ define \"z\" }}{{ end }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): unexpected <define> in command",
+        ),
+        (
+            "{{ block \"b\" }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): missing value for block clause",
+        ),
+        (
+            "{{ if 1 }}{{ range 1 }}{{ break 1 }}{{ end }}{{ end }}",
+            "parse error at (c/templates/t.yaml:1): unexpected \"1\" in {{break}}",
+        ),
+        (
+            "{{ end }}",
+            "parse error at (c/templates/t.yaml:1): unexpected {{end}}",
+        ),
+    ];
+    for (text, expected) in cases {
+        let mut set = TemplateSet::new(Vec::new());
+        let shown = match set.add("c/templates/t.yaml", FILE, text) {
+            Ok(()) => String::new(),
+            Err(e) => e.helm_message(),
+        };
+        assert_eq!(shown, expected, "{text}");
+    }
+}
