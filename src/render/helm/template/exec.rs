@@ -429,9 +429,15 @@ impl<'s> Exec<'s> {
         let first = &cmd.args[0];
         let args = &cmd.args[1..];
         match &first.kind {
-            OperandKind::Field(fields) => {
-                self.eval_fields(frame, dot, dot.clone(), first, fields, args, last)
-            }
+            OperandKind::Field(fields) => self.eval_fields(
+                frame,
+                dot,
+                dot.clone(),
+                (first.pos, first),
+                fields,
+                args,
+                last,
+            ),
             OperandKind::Chain(node, fields) => {
                 if let OperandKind::Nil = node.kind {
                     return Err(self.error(
@@ -442,11 +448,19 @@ impl<'s> Exec<'s> {
                     ));
                 }
                 let receiver = self.eval_arg(frame, dot, node)?;
-                self.eval_fields(frame, dot, receiver, first, fields, args, last)
+                self.eval_fields(
+                    frame,
+                    dot,
+                    receiver,
+                    chain_context(node),
+                    fields,
+                    args,
+                    last,
+                )
             }
             OperandKind::Variable(name, fields) if !fields.is_empty() => {
                 let receiver = self.variable(frame, name, first)?;
-                self.eval_fields(frame, dot, receiver, first, fields, args, last)
+                self.eval_fields(frame, dot, receiver, (first.pos, first), fields, args, last)
             }
             OperandKind::Identifier(name) => {
                 self.eval_function(frame, dot, name, first, cmd, args, last)
@@ -495,7 +509,15 @@ impl<'s> Exec<'s> {
                 }
             },
             OperandKind::Field(fields) => Ok(self
-                .eval_fields(frame, dot, dot.clone(), operand, fields, &[], None)?
+                .eval_fields(
+                    frame,
+                    dot,
+                    dot.clone(),
+                    (operand.pos, operand),
+                    fields,
+                    &[],
+                    None,
+                )?
                 .settled()),
             OperandKind::Variable(name, fields) => {
                 let value = self.variable(frame, name, operand)?;
@@ -503,7 +525,7 @@ impl<'s> Exec<'s> {
                     return Ok(value);
                 }
                 Ok(self
-                    .eval_fields(frame, dot, value, operand, fields, &[], None)?
+                    .eval_fields(frame, dot, value, (operand.pos, operand), fields, &[], None)?
                     .settled())
             }
             OperandKind::Chain(node, fields) => {
@@ -517,7 +539,7 @@ impl<'s> Exec<'s> {
                 }
                 let receiver = self.eval_arg(frame, dot, node)?;
                 Ok(self
-                    .eval_fields(frame, dot, receiver, operand, fields, &[], None)?
+                    .eval_fields(frame, dot, receiver, chain_context(node), fields, &[], None)?
                     .settled())
             }
             OperandKind::Pipe(pipe) => Ok(self.eval_pipeline(frame, dot, pipe)?.settled()),
@@ -538,7 +560,7 @@ impl<'s> Exec<'s> {
         frame: &mut Frame<'_>,
         dot: &Tracked,
         receiver: Tracked,
-        node: &Operand,
+        at: (usize, &dyn fmt::Display),
         fields: &[String],
         args: &[Operand],
         last: Option<Tracked>,
@@ -548,7 +570,7 @@ impl<'s> Exec<'s> {
         for (i, name) in fields.iter().enumerate() {
             let final_field = i + 1 == fields.len();
             let has_args = final_field && (!args.is_empty() || last.is_some());
-            let error = |message: String| self.error(frame, node.pos, node, message);
+            let error = |message: String| self.error(frame, at.0, at.1, message);
             current = match &current.value {
                 Value::Nil => {
                     if current.boxed {
@@ -596,16 +618,16 @@ impl<'s> Exec<'s> {
                             Some(Err(message)) => {
                                 return Err(self.error(
                                     frame,
-                                    node.pos,
-                                    node,
+                                    at.0,
+                                    at.1,
                                     format!("error calling {name}: {message}"),
                                 ));
                             }
                             None if object.field(name).is_some() => {
                                 return Err(self.error(
                                     frame,
-                                    node.pos,
-                                    node,
+                                    at.0,
+                                    at.1,
                                     format!(
                                         "{name} has arguments but cannot be invoked as function"
                                     ),
@@ -614,8 +636,8 @@ impl<'s> Exec<'s> {
                             None => {
                                 return Err(self.error(
                                     frame,
-                                    node.pos,
-                                    node,
+                                    at.0,
+                                    at.1,
                                     format!("can't evaluate field {name} in type {type_name}"),
                                 ));
                             }
@@ -1021,6 +1043,15 @@ fn index_path(values: &[Tracked]) -> Option<ValuesPath> {
         }
     }
     Some(path.into())
+}
+
+/// Where Go reports a failed field access on `(pipeline).a`: the last node
+/// it evaluated, inside the parentheses.
+fn chain_context(node: &Operand) -> (usize, &dyn fmt::Display) {
+    match &node.kind {
+        OperandKind::Pipe(pipe) => last_operand(pipe),
+        _ => (node.pos, node),
+    }
 }
 
 /// Where Go reports a failed `range`: the last operand it evaluated.

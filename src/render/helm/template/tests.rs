@@ -971,3 +971,117 @@ fn parse_errors_read_like_helm() {
         assert_eq!(shown, expected, "{text}");
     }
 }
+
+#[test]
+fn execution_errors_read_like_helm() {
+    // helm v3.17.3 on each text as `c/templates/t.yaml`, with the same values.
+    let cases = [
+        (
+            "{{ .Values.m.k.x }}",
+            "template: c/templates/t.yaml:1:10: executing \"c/templates/t.yaml\" at <.Values.m.k.x>: can't evaluate field x in type interface {}",
+        ),
+        (
+            "{{ index .Values.l 1 2 }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <index .Values.l 1 2>: error calling index: can't index item of type float64",
+        ),
+        (
+            "{{ .Values.l | len | printf \"%d\" | eq 2 }}",
+            "template: c/templates/t.yaml:1:35: executing \"c/templates/t.yaml\" at <eq 2>: error calling eq: incompatible types for comparison",
+        ),
+        (
+            "{{ $x := .Values.m }}{{ $x.k.z }}",
+            "template: c/templates/t.yaml:1:26: executing \"c/templates/t.yaml\" at <$x.k.z>: can't evaluate field z in type interface {}",
+        ),
+        (
+            "{{ with .Values.m }}{{ .k.z }}{{ end }}",
+            "template: c/templates/t.yaml:1:25: executing \"c/templates/t.yaml\" at <.k.z>: can't evaluate field z in type interface {}",
+        ),
+        (
+            "{{ not }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <not>: wrong number of args for not: want 1 got 0",
+        ),
+        (
+            "{{ eq }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <eq>: wrong number of args for eq: want at least 1 got 0",
+        ),
+        (
+            "{{ ne 1 }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <ne>: wrong number of args for ne: want 2 got 1",
+        ),
+        (
+            "{{ printf }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <printf>: wrong number of args for printf: want at least 1 got 0",
+        ),
+        (
+            "{{ include \"x\" }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <include>: wrong number of args for include: want 2 got 1",
+        ),
+        (
+            "{{ required \"a\" }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <required>: wrong number of args for required: want 2 got 1",
+        ),
+        (
+            "{{ fail 1 }}",
+            "template: c/templates/t.yaml:1:8: executing \"c/templates/t.yaml\" at <1>: expected string; found 1",
+        ),
+        (
+            "{{ tpl 1 . }}",
+            "template: c/templates/t.yaml:1:7: executing \"c/templates/t.yaml\" at <1>: expected string; found 1",
+        ),
+        (
+            "{{ lookup \"v1\" \"Pod\" \"\" }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <lookup>: wrong number of args for lookup: want 4 got 3",
+        ),
+        (
+            "{{ index .Values.m \"k\" \"x\" }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <index .Values.m \"k\" \"x\">: error calling index: cannot index slice/array with type string",
+        ),
+        (
+            "{{ len .Values.a }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <len .Values.a>: error calling len: len of type float64",
+        ),
+        (
+            "{{ eq .Values.a .Values.s }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <eq .Values.a .Values.s>: error calling eq: incompatible types for comparison",
+        ),
+        (
+            "{{ lt .Values.s .Values.m }}",
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <lt .Values.s .Values.m>: error calling lt: invalid type for comparison",
+        ),
+        (
+            "{{ gt .Values.a 0.5 }}{{ lt true false }}",
+            "template: c/templates/t.yaml:1:25: executing \"c/templates/t.yaml\" at <lt true false>: error calling lt: invalid type for comparison",
+        ),
+        (
+            "{{ .Values.l.x.y }}",
+            "template: c/templates/t.yaml:1:10: executing \"c/templates/t.yaml\" at <.Values.l.x.y>: can't evaluate field x in type interface {}",
+        ),
+        (
+            "{{ (.Values.m).k.x }}",
+            "template: c/templates/t.yaml:1:11: executing \"c/templates/t.yaml\" at <.Values.m>: can't evaluate field x in type interface {}",
+        ),
+        (
+            "{{ $.Values.m.k.x }}",
+            "template: c/templates/t.yaml:1:4: executing \"c/templates/t.yaml\" at <$.Values.m.k.x>: can't evaluate field x in type interface {}",
+        ),
+        (
+            "{{ required \"x\" .Values.nope | printf \"%s\" }}",
+            "execution error at (c/templates/t.yaml:1:3): x",
+        ),
+        (
+            "{{ .Values.s | required \"x\" | fail }}",
+            "execution error at (c/templates/t.yaml:1:30): hello",
+        ),
+        (
+            "{{ urlquery .Values.m }}{{ call }}",
+            "template: c/templates/t.yaml:1:27: executing \"c/templates/t.yaml\" at <call>: wrong number of args for call: want at least 1 got 0",
+        ),
+    ];
+    for (text, expected) in cases {
+        let set = set_with(&[("c/templates/t.yaml", text)]);
+        let err = set
+            .render("c/templates/t.yaml", &data(), &Env::default())
+            .unwrap_err();
+        assert_eq!(err.helm_message(), expected, "{text}");
+    }
+}
