@@ -46,8 +46,36 @@ fn random(env: &Env, _: &[Value]) -> Result<Value, String> {
     Ok(Value::string(format!("r{}", env.seed.get() % 1000)))
 }
 
+fn upper(_: &Env, args: &[Value]) -> Result<Value, String> {
+    Ok(Value::string(
+        args.first()
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_uppercase(),
+    ))
+}
+
+fn trim(_: &Env, args: &[Value]) -> Result<Value, String> {
+    Ok(Value::string(
+        args.first()
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim(),
+    ))
+}
+
 fn test_functions() -> Vec<FunctionDef> {
     vec![
+        FunctionDef {
+            name: "upper",
+            function: upper,
+            generated: false,
+        },
+        FunctionDef {
+            name: "trim",
+            function: trim,
+            generated: false,
+        },
         FunctionDef {
             name: "quote",
             function: quote,
@@ -1084,4 +1112,35 @@ fn execution_errors_read_like_helm() {
             .unwrap_err();
         assert_eq!(err.helm_message(), expected, "{text}");
     }
+}
+
+#[test]
+fn include_alignment_edge_cases() {
+    let helpers = "{{ define \"a\" }}  é-{{ .Values.s }}\n{{ end }}{{ define \"b\" }}bee{{ end }}";
+    let origin = |text: &str, needle: &str| {
+        let out = render_all(&[("t", text), ("h", helpers)]).unwrap();
+        let at = out.origin_at(out.text.find(needle).unwrap()).unwrap();
+        (out.text.clone(), at.file, at.offset)
+    };
+    // `trim` removes whitespace: the rest still maps into the helper.
+    let (text, file, offset) = origin("{{ include \"a\" . | trim }}", "é");
+    assert_eq!(
+        (text.as_str(), file, offset),
+        ("é-hello", HELPERS, helpers.find('é').unwrap())
+    );
+    // Two includes in one action, joined by other text.
+    let (text, file, offset) = origin(
+        "{{ printf \"%s+%s\" (include \"b\" .) (include \"a\" .) }}",
+        "-hello",
+    );
+    assert_eq!(text, "bee+  é-hello\n");
+    assert_eq!((file, offset), (HELPERS, helpers.find("-{{").unwrap()));
+    let (_, file, offset) = origin(
+        "{{ printf \"%s+%s\" (include \"b\" .) (include \"a\" .) }}",
+        "+",
+    );
+    assert_eq!((file, offset), (FILE, 0));
+    // A transformed include is the action's.
+    let (text, file, offset) = origin("x{{ include \"b\" . | upper }}", "BEE");
+    assert_eq!((text.as_str(), file, offset), ("xBEE", FILE, 1));
 }
