@@ -180,17 +180,22 @@ fn parse_number(bytes: &[u8], mut i: usize) -> (Option<usize>, usize) {
     let start = i;
     let mut n = 0usize;
     while i < bytes.len() && bytes[i].is_ascii_digit() {
-        n = n
-            .saturating_mul(10)
-            .saturating_add(usize::from(bytes[i] - b'0'));
+        // Go gives up on numbers over a million: the verb goes missing.
+        if n > LIMIT {
+            return (None, bytes.len());
+        }
+        n = n * 10 + usize::from(bytes[i] - b'0');
         i += 1;
     }
     ((i > start).then_some(n), i)
 }
 
+/// Go's bound on widths and precisions.
+const LIMIT: usize = 1_000_000;
+
 fn int_arg(value: &Value) -> Option<i64> {
     match value {
-        Value::Int(n) => Some(*n),
+        Value::Int(n) if n.unsigned_abs() <= LIMIT as u64 => Some(*n),
         _ => None,
     }
 }
@@ -820,6 +825,14 @@ mod tests {
             "%!s(<nil>)|<nil>|%!d(<nil>)"
         );
         assert_eq!(sprintf("%", &[]), "%!(NOVERB)");
+        assert_eq!(
+            sprintf("%99999999999d", &[Value::Int(1)]),
+            "%!(NOVERB)%!(EXTRA int=1)"
+        );
+        assert_eq!(
+            sprintf("%*d", &[Value::Int(10_000_000), Value::Int(1)]),
+            "%!(BADWIDTH)1"
+        );
         let mut map = crate::render::helm::value::Map::new();
         map.insert("k".into(), s("v"));
         assert_eq!(
