@@ -87,7 +87,9 @@ impl Default for RenderOptions {
 /// Whether an error happened while parsing or executing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
+    /// The text is not a valid template.
     Parse,
+    /// Rendering failed.
     Exec,
 }
 
@@ -102,6 +104,7 @@ pub struct TemplateError {
     pub file: Option<FileId>,
     /// Byte offset of that node in `file`.
     pub offset: usize,
+    /// Parse or execution error.
     pub kind: ErrorKind,
     /// The outermost location Go reports (`NAME:LINE` or `NAME:LINE:COL`).
     location: String,

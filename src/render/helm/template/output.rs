@@ -21,7 +21,9 @@ pub struct Output {
 /// Where the bytes from `start` up to the next segment came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Segment {
+    /// Byte offset in [`Output::text`] where the run starts.
     pub start: usize,
+    /// Where the run came from.
     pub origin: Origin,
 }
 
@@ -38,6 +40,7 @@ pub enum Origin {
 /// The action `{{ … }}` that printed some output.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionOrigin {
+    /// The template file holding the action.
     pub file: FileId,
     /// Byte range of the action, delimiters included.
     pub span: Range<usize>,
@@ -52,11 +55,14 @@ pub struct ActionOrigin {
 /// Where one byte of output came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OriginAt<'o> {
+    /// The template file.
     pub file: FileId,
     /// Byte offset in `file`: the byte itself for copied text, the start of
     /// the action for printed values.
     pub offset: usize,
+    /// The `.Values` path of a printed value, when known.
     pub values_path: Option<&'o [String]>,
+    /// A generator function produced the byte.
     pub generated: bool,
 }
 
