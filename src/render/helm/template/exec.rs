@@ -935,9 +935,17 @@ impl<'s> Exec<'s> {
                 }),
             );
         }
+        // `tpl` can call itself through the values: bound it like includes.
+        if self.depth >= MAX_DEPTH {
+            return Err(TemplateError::plain(format!(
+                "exceeded maximum template depth ({MAX_DEPTH})"
+            )));
+        }
         self.overlays.push(overlay);
+        self.depth += 1;
         let mut out = Output::default();
         let result = self.execute("gotpl", data, &mut out);
+        self.depth -= 1;
         self.overlays.pop();
         result.map_err(|mut error| {
             error.message = format!(

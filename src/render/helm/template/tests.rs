@@ -182,6 +182,7 @@ fn data() -> Value {
         "a": 1, "s": "hello", "m": {"k": "v"}, "l": [1, 2],
         "image": {"repository": "nginx", "tag": "1.25"}, "empty": "",
         "nested": {"list": [{"name": "x"}, null]},
+        "loop": "{{ tpl .Values.loop . }}",
     });
     let mut root = Map::new();
     root.insert("Values".into(), from_json(&values));
@@ -1143,4 +1144,15 @@ fn include_alignment_edge_cases() {
     // A transformed include is the action's.
     let (text, file, offset) = origin("x{{ include \"b\" . | upper }}", "BEE");
     assert_eq!((text.as_str(), file, offset), ("xBEE", FILE, 1));
+}
+
+#[test]
+fn tpl_recursion_stops() {
+    let message = error("{{ tpl .Values.loop . }}");
+    assert!(
+        message.ends_with("error calling tpl: exceeded maximum template depth (1500)"),
+        "{}",
+        &message[message.len() - 100..]
+    );
+    assert_eq!(message.matches("error calling tpl").count(), 1501);
 }
