@@ -1156,3 +1156,30 @@ fn tpl_recursion_stops() {
     );
     assert_eq!(message.matches("error calling tpl").count(), 1501);
 }
+
+#[test]
+fn helm_order_decides_which_definition_wins() {
+    // helm v3.17.3 prints `override from-helpers` for this chart.
+    let files = [
+        (
+            "c/templates/t.yaml",
+            "{{ block \"b\" . }}default{{ end }} {{ template \"z\" }}",
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            "{{ define \"b\" }}override{{ end }}{{ define \"z\" }}from-helpers{{ end }}",
+        ),
+        ("c/templates/zz.tpl", "{{ define \"z\" }}from-zz{{ end }}"),
+    ];
+    let mut names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    helm_parse_order(&mut names);
+    let mut set = TemplateSet::new(Vec::new());
+    for name in names {
+        let text = files.iter().find(|(n, _)| *n == name).unwrap().1;
+        set.add(name, FILE, text).unwrap();
+    }
+    let out = set
+        .render("c/templates/t.yaml", &data(), &Env::default())
+        .unwrap();
+    assert_eq!(out.text, "override from-helpers");
+}
