@@ -2,4 +2,5 @@
 //! field of a rendered object traced to the template line that produced it.
 
 pub mod functions;
+pub mod template;
 pub mod value;
