@@ -76,6 +76,80 @@ pub(crate) fn is(value: &TfValue, expected: &str) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case(expected))
 }
 
+/// How a resource type restricts network access: a firewall block whose
+/// `default_action` must be `Deny` unless public network access is off.
+pub(crate) struct Firewall {
+    /// The resource type, e.g. `azurerm_key_vault`.
+    pub resource_type: &'static str,
+    /// What messages call the resource: `Key Vault`, `registry`.
+    pub product: &'static str,
+    /// The firewall block: `network_acls`, `network_rule_set`.
+    pub block: &'static str,
+    /// The message when the block has no `default_action`.
+    pub missing_default_action: &'static str,
+}
+
+/// Reports a resource reachable from every network: public network access not
+/// turned off, and no firewall block that denies by default.
+pub(crate) fn check_public_network(firewall: &Firewall, resource: &TfResource, out: &mut Findings) {
+    const PUBLIC_ACCESS: &str = "public_network_access_enabled";
+    if !is_managed(resource, firewall.resource_type) {
+        return;
+    }
+    let public = match setting(&resource.body, &[PUBLIC_ACCESS]) {
+        Setting::Unknown(attribute) => return undetermined(out, attribute, PUBLIC_ACCESS),
+        Setting::Set(attribute) if attribute.value.as_bool() == Some(false) => return,
+        Setting::Set(attribute) => Some(attribute),
+        Setting::Default => None,
+    };
+    // A plan may know the block only after apply.
+    if let Setting::Unknown(attribute) = setting(&resource.body, &[firewall.block]) {
+        return undetermined(out, attribute, firewall.block);
+    }
+    let product = firewall.product;
+    let Some(rules) = resource.body.block(firewall.block) else {
+        let reason = match public {
+            Some(_) => "public_network_access_enabled is true",
+            None => "public_network_access_enabled is not set (provider default: true)",
+        };
+        return report(
+            out,
+            resource,
+            resource.body.span,
+            public,
+            firewall.block,
+            format!(
+                "{product} accepts connections from every network: {reason} and no {} block denies by default",
+                firewall.block
+            ),
+        );
+    };
+    let field = format!("{}.default_action", firewall.block);
+    match setting(rules, &["default_action"]) {
+        Setting::Unknown(attribute) => undetermined(out, attribute, &field),
+        Setting::Set(attribute) if is(&attribute.value, "Deny") => {}
+        Setting::Set(attribute) => report(
+            out,
+            resource,
+            attribute.span,
+            Some(attribute),
+            &field,
+            format!(
+                "{product} accepts connections from every network: {field} is {}",
+                attribute.value
+            ),
+        ),
+        Setting::Default => report(
+            out,
+            resource,
+            rules.span,
+            None,
+            &field,
+            firewall.missing_default_action.to_string(),
+        ),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     //! Terraform resources built by hand, for the rules' unit tests.

@@ -1,6 +1,6 @@
 use super::REGISTRY;
 use crate::model::TfResource;
-use crate::rules::azurerm::{Setting, is, is_managed, report, setting, undetermined};
+use crate::rules::azurerm::{Firewall, check_public_network};
 use crate::rules::{Context, Findings, Severity, declare_rule};
 
 declare_rule! {
@@ -64,62 +64,15 @@ declare_rule! {
     };
 }
 
-const PUBLIC_ACCESS: &str = "public_network_access_enabled";
+const FIREWALL: Firewall = Firewall {
+    resource_type: REGISTRY,
+    product: "registry",
+    block: "network_rule_set",
+    missing_default_action: "registry accepts connections from every network: network_rule_set.default_action is not set (provider default: \"Allow\")",
+};
 
 fn check(_: &Context, resource: &TfResource, out: &mut Findings) {
-    if !is_managed(resource, REGISTRY) {
-        return;
-    }
-    let public = match setting(&resource.body, &[PUBLIC_ACCESS]) {
-        Setting::Unknown(attribute) => return undetermined(out, attribute, PUBLIC_ACCESS),
-        Setting::Set(attribute) if attribute.value.as_bool() == Some(false) => return,
-        Setting::Set(attribute) => Some(attribute),
-        Setting::Default => None,
-    };
-    if let Setting::Unknown(attribute) = setting(&resource.body, &["network_rule_set"]) {
-        return undetermined(out, attribute, "network_rule_set");
-    }
-    let Some(rules) = resource.body.block("network_rule_set") else {
-        let reason = match public {
-            Some(_) => "public_network_access_enabled is true",
-            None => "public_network_access_enabled is not set (provider default: true)",
-        };
-        return report(
-            out,
-            resource,
-            resource.body.span,
-            public,
-            "network_rule_set",
-            format!(
-                "registry accepts connections from every network: {reason} and no network_rule_set denies by default"
-            ),
-        );
-    };
-    const FIELD: &str = "network_rule_set.default_action";
-    match setting(rules, &["default_action"]) {
-        Setting::Unknown(attribute) => undetermined(out, attribute, FIELD),
-        Setting::Set(attribute) if is(&attribute.value, "Deny") => {}
-        Setting::Set(attribute) => report(
-            out,
-            resource,
-            attribute.span,
-            Some(attribute),
-            FIELD,
-            format!(
-                "registry accepts connections from every network: network_rule_set.default_action is {}",
-                attribute.value
-            ),
-        ),
-        Setting::Default => report(
-            out,
-            resource,
-            rules.span,
-            None,
-            FIELD,
-            "registry accepts connections from every network: network_rule_set.default_action is not set (provider default: \"Allow\")"
-                .to_string(),
-        ),
-    }
+    check_public_network(&FIREWALL, resource, out);
 }
 
 #[cfg(test)]
@@ -150,11 +103,25 @@ mod tests {
             ),
             (registry(vec![], deny()), vec![]),
             (
-                registry(vec![attr(PUBLIC_ACCESS, TfValue::Bool(false), 5)], None),
+                registry(
+                    vec![attr(
+                        "public_network_access_enabled",
+                        TfValue::Bool(false),
+                        5,
+                    )],
+                    None,
+                ),
                 vec![],
             ),
             (
-                registry(vec![attr(PUBLIC_ACCESS, TfValue::Bool(true), 5)], deny()),
+                registry(
+                    vec![attr(
+                        "public_network_access_enabled",
+                        TfValue::Bool(true),
+                        5,
+                    )],
+                    deny(),
+                ),
                 vec![],
             ),
         ];
@@ -166,7 +133,7 @@ mod tests {
         let (found, notes) = run(
             &RULE,
             &[registry(
-                vec![attr(PUBLIC_ACCESS, TfValue::Unknown, 5)],
+                vec![attr("public_network_access_enabled", TfValue::Unknown, 5)],
                 None,
             )],
         );

@@ -1,6 +1,6 @@
 use super::KEY_VAULT;
 use crate::model::TfResource;
-use crate::rules::azurerm::{Setting, is, is_managed, report, setting, undetermined};
+use crate::rules::azurerm::{Firewall, check_public_network};
 use crate::rules::{Context, Findings, Severity, declare_rule};
 
 declare_rule! {
@@ -76,63 +76,15 @@ declare_rule! {
     };
 }
 
-const PUBLIC_ACCESS: &str = "public_network_access_enabled";
+const FIREWALL: Firewall = Firewall {
+    resource_type: KEY_VAULT,
+    product: "Key Vault",
+    block: "network_acls",
+    missing_default_action: "Key Vault network_acls has no default_action: nothing is denied",
+};
 
 fn check(_: &Context, resource: &TfResource, out: &mut Findings) {
-    if !is_managed(resource, KEY_VAULT) {
-        return;
-    }
-    let public = match setting(&resource.body, &[PUBLIC_ACCESS]) {
-        Setting::Unknown(attribute) => return undetermined(out, attribute, PUBLIC_ACCESS),
-        Setting::Set(attribute) if attribute.value.as_bool() == Some(false) => return,
-        Setting::Set(attribute) => Some(attribute),
-        Setting::Default => None,
-    };
-    // A plan may know the block only after apply.
-    if let Setting::Unknown(attribute) = setting(&resource.body, &["network_acls"]) {
-        return undetermined(out, attribute, "network_acls");
-    }
-    let Some(acls) = resource.body.block("network_acls") else {
-        let reason = match public {
-            Some(_) => "public_network_access_enabled is true",
-            None => "public_network_access_enabled is not set (provider default: true)",
-        };
-        return report(
-            out,
-            resource,
-            resource.body.span,
-            public,
-            "network_acls",
-            format!(
-                "Key Vault accepts connections from every network: {reason} and no network_acls block denies by default"
-            ),
-        );
-    };
-    const FIELD: &str = "network_acls.default_action";
-    match setting(acls, &["default_action"]) {
-        Setting::Unknown(attribute) => undetermined(out, attribute, FIELD),
-        Setting::Set(attribute) if is(&attribute.value, "Deny") => {}
-        Setting::Set(attribute) => report(
-            out,
-            resource,
-            attribute.span,
-            Some(attribute),
-            FIELD,
-            format!(
-                "Key Vault accepts connections from every network: network_acls.default_action is {}",
-                attribute.value
-            ),
-        ),
-        // `default_action` is required; a plan without it is malformed.
-        Setting::Default => report(
-            out,
-            resource,
-            acls.span,
-            None,
-            FIELD,
-            "Key Vault network_acls has no default_action: nothing is denied".to_string(),
-        ),
-    }
+    check_public_network(&FIREWALL, resource, out);
 }
 
 #[cfg(test)]
@@ -163,13 +115,24 @@ mod tests {
             (vault(vec![], Some("deny")), vec![]),
             (
                 vault(
-                    vec![attr(PUBLIC_ACCESS, TfValue::Bool(false), 5)],
+                    vec![attr(
+                        "public_network_access_enabled",
+                        TfValue::Bool(false),
+                        5,
+                    )],
                     Some("Allow"),
                 ),
                 vec![],
             ),
             (
-                vault(vec![attr(PUBLIC_ACCESS, TfValue::Bool(true), 5)], None),
+                vault(
+                    vec![attr(
+                        "public_network_access_enabled",
+                        TfValue::Bool(true),
+                        5,
+                    )],
+                    None,
+                ),
                 vec![1],
             ),
         ];
@@ -185,7 +148,10 @@ mod tests {
     fn unknown_values_are_notes() {
         let (found, notes) = run(
             &RULE,
-            &[vault(vec![attr(PUBLIC_ACCESS, TfValue::Unknown, 5)], None)],
+            &[vault(
+                vec![attr("public_network_access_enabled", TfValue::Unknown, 5)],
+                None,
+            )],
         );
         assert!(found.is_empty());
         assert_eq!(notes, [5]);
