@@ -34,6 +34,8 @@ pub enum Scope {
     NamespacedObjects,
     /// Every Kubernetes object.
     AllObjects,
+    /// Managed Terraform resources of these types, and what to call them.
+    Terraform(&'static [&'static str], &'static str),
     /// Every Terraform resource.
     AllTerraform,
 }
@@ -56,6 +58,32 @@ impl Scope {
             "SEC001" => Scope::Kind(&[""], "Secret"),
             "SEC002" => Scope::Kind(&["secrets-store.csi.x-k8s.io"], "SecretProviderClass"),
             "CRT001" => Scope::Kind(&["cert-manager.io"], "Certificate"),
+            "AKS015" | "AKS016" => Scope::Terraform(
+                &[
+                    "azurerm_kubernetes_cluster",
+                    "azurerm_kubernetes_cluster_node_pool",
+                ],
+                "AKS clusters and node pools",
+            ),
+            id if id.starts_with("AKS") => {
+                Scope::Terraform(&["azurerm_kubernetes_cluster"], "AKS clusters")
+            }
+            id if id.starts_with("KV") => Scope::Terraform(&["azurerm_key_vault"], "Key Vaults"),
+            id if id.starts_with("ACR") => {
+                Scope::Terraform(&["azurerm_container_registry"], "container registries")
+            }
+            "DEF001" => Scope::Terraform(
+                &["azurerm_security_center_subscription_pricing"],
+                "Defender for Cloud plans",
+            ),
+            "MON001" => Scope::Terraform(
+                &["azurerm_monitor_private_link_scope"],
+                "Azure Monitor private link scopes",
+            ),
+            "MON002" => Scope::Terraform(
+                &["azurerm_log_analytics_workspace"],
+                "Log Analytics workspaces",
+            ),
             _ => match rule.check {
                 Check::Kubernetes(_) => Scope::AllObjects,
                 Check::Terraform(_) => Scope::AllTerraform,
@@ -79,6 +107,7 @@ impl Scope {
             Scope::Kind(_, _) => "objects of one kind",
             Scope::NamespacedObjects => "namespaced objects",
             Scope::AllObjects => "Kubernetes objects",
+            Scope::Terraform(_, description) => description,
             Scope::AllTerraform => "Terraform resources",
         }
     }
@@ -107,13 +136,19 @@ impl Scope {
             }
             Scope::NamespacedObjects => !resource.is_cluster_scoped(),
             Scope::AllObjects => true,
-            Scope::AllTerraform => false,
+            Scope::Terraform(..) | Scope::AllTerraform => false,
         }
     }
 
     /// Whether the rule looks at this Terraform resource.
-    pub fn contains_terraform(self, _resource: &TfResource) -> bool {
-        self == Scope::AllTerraform
+    pub fn contains_terraform(self, resource: &TfResource) -> bool {
+        match self {
+            Scope::Terraform(types, _) => {
+                !resource.data && types.contains(&resource.resource_type.as_str())
+            }
+            Scope::AllTerraform => true,
+            _ => false,
+        }
     }
 }
 
