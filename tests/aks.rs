@@ -5,14 +5,16 @@ use std::path::PathBuf;
 use vigie::diagnostic::DiagnosticCode;
 use vigie::{Scan, ScanOptions, rules};
 
-/// Scans `path` with every AKS rule.
+/// Scans `path` with every AKS rule, and the Azure-wide AZ001 (data
+/// location), which the same configurations must satisfy.
 fn scan_with_aks_rules(path: &str) -> Scan {
-    let aks: Vec<String> = rules::all()
+    let mut aks: Vec<String> = rules::all()
         .iter()
         .filter(|r| r.family() == "AKS")
         .map(|r| r.id.to_string())
         .collect();
-    assert!(aks.len() >= 19, "the AKS rules are registered: {aks:?}");
+    assert!(aks.len() >= 20, "the AKS rules are registered: {aks:?}");
+    aks.push("AZ001".to_string());
     let options = ScanOptions {
         paths: vec![PathBuf::from(path)],
         rules: aks,
@@ -22,7 +24,7 @@ fn scan_with_aks_rules(path: &str) -> Scan {
 }
 
 #[test]
-fn a_hardened_azurerm_v4_cluster_passes_every_aks_rule() {
+fn a_hardened_azurerm_v4_cluster_passes_every_aks_rule_and_stays_in_the_eea() {
     let scan = scan_with_aks_rules("testdata/terraform/hardened-v4");
     let addresses: Vec<&str> = scan.terraform.iter().map(|r| r.address.as_str()).collect();
     for expected in [

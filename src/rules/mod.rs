@@ -3,6 +3,7 @@
 
 pub mod acr;
 pub mod aks;
+pub mod azure;
 pub(crate) mod azurerm;
 pub mod certificates;
 pub mod defender;
@@ -485,7 +486,7 @@ impl<'a> Findings<'a> {
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let families: [&[&'static Rule]; 12] = [
+        let families: [&[&'static Rule]; 13] = [
             pss::RULES,
             workload::RULES,
             rbac::RULES,
@@ -498,6 +499,7 @@ pub fn all() -> &'static [&'static Rule] {
             keyvault::RULES,
             acr::RULES,
             defender::RULES,
+            azure::RULES,
         ];
         let mut rules = families.concat();
         // A rule may live with another module's rules (AKS017 reads diagnostic

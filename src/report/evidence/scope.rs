@@ -36,6 +36,9 @@ pub enum Scope {
     AllObjects,
     /// Managed Terraform resources of these types, and what to call them.
     Terraform(&'static [&'static str], &'static str),
+    /// Managed azurerm resources that declare a region (a `location` other
+    /// than `global`).
+    AzureRegional,
     /// Every Terraform resource.
     AllTerraform,
 }
@@ -84,6 +87,7 @@ impl Scope {
                 &["azurerm_log_analytics_workspace"],
                 "Log Analytics workspaces",
             ),
+            "AZ001" => Scope::AzureRegional,
             _ => match rule.check {
                 Check::Kubernetes(_) => Scope::AllObjects,
                 Check::Terraform(_) => Scope::AllTerraform,
@@ -108,6 +112,7 @@ impl Scope {
             Scope::NamespacedObjects => "namespaced objects",
             Scope::AllObjects => "Kubernetes objects",
             Scope::Terraform(_, description) => description,
+            Scope::AzureRegional => "Azure resources with a region",
             Scope::AllTerraform => "Terraform resources",
         }
     }
@@ -136,7 +141,7 @@ impl Scope {
             }
             Scope::NamespacedObjects => !resource.is_cluster_scoped(),
             Scope::AllObjects => true,
-            Scope::Terraform(..) | Scope::AllTerraform => false,
+            Scope::Terraform(..) | Scope::AzureRegional | Scope::AllTerraform => false,
         }
     }
 
@@ -146,6 +151,7 @@ impl Scope {
             Scope::Terraform(types, _) => {
                 !resource.data && types.contains(&resource.resource_type.as_str())
             }
+            Scope::AzureRegional => crate::rules::azure::has_region(resource),
             Scope::AllTerraform => true,
             _ => false,
         }

@@ -8,6 +8,7 @@
 
 mod api_server_access;
 mod azure_policy;
+mod azure_rbac;
 mod cluster_upgrade_channel;
 mod container_insights;
 mod defender;
@@ -50,6 +51,7 @@ pub static RULES: &[&Rule] = &[
     &http_application_routing::RULE,
     &run_command::RULE,
     &image_cleaner::RULE,
+    &azure_rbac::RULE,
 ];
 
 /// The managed cluster resource type.

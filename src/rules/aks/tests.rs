@@ -124,7 +124,7 @@ fn rules_are_in_id_order_and_check_terraform() {
     for id in [
         "AKS001", "AKS002", "AKS003", "AKS004", "AKS005", "AKS006", "AKS007", "AKS008", "AKS009",
         "AKS010", "AKS011", "AKS012", "AKS013", "AKS014", "AKS015", "AKS016", "AKS018", "AKS019",
-        "AKS020",
+        "AKS020", "AKS021",
     ] {
         assert!(ids.contains(&id), "{id}");
     }
@@ -701,4 +701,57 @@ fn node_pools_in_both_spellings() {
     assert_eq!(lines(encryption, &v4), [3]);
     assert_eq!(lines(public_ip, &v4), [4]);
     assert_eq!(run(public_ip, &v4)[0].field, "node_public_ip_enabled");
+}
+
+#[test]
+fn azure_rbac_is_judged_inside_the_entra_block_only() {
+    let rule = &super::azure_rbac::RULE;
+    let entra = |attributes| {
+        cluster(
+            Vec::new(),
+            vec![block(
+                10,
+                "azure_active_directory_role_based_access_control",
+                attributes,
+                Vec::new(),
+            )],
+        )
+    };
+    // No block: AKS008's finding, not this rule's.
+    assert!(run(rule, &cluster(Vec::new(), Vec::new())).is_empty());
+    assert_eq!(lines(rule, &entra(Vec::new())), [10]);
+    assert_eq!(
+        lines(
+            rule,
+            &entra(vec![attr(11, "azure_rbac_enabled", bool(false))])
+        ),
+        [11]
+    );
+    assert!(
+        run(
+            rule,
+            &entra(vec![attr(11, "azure_rbac_enabled", bool(true))])
+        )
+        .is_empty()
+    );
+    // azurerm 3.x: the legacy integration ignores azure_rbac_enabled.
+    let legacy = entra(vec![
+        attr(11, "managed", bool(false)),
+        attr(12, "azure_rbac_enabled", bool(true)),
+    ]);
+    assert_eq!(lines(rule, &legacy), [11]);
+    let managed = entra(vec![
+        attr(11, "managed", bool(true)),
+        attr(12, "azure_rbac_enabled", bool(true)),
+    ]);
+    assert!(run(rule, &managed).is_empty());
+    let unknown = entra(vec![attr(12, "azure_rbac_enabled", TfValue::Unknown)]);
+    assert_eq!(lines(rule, &unknown), Vec::<u32>::new());
+    assert_eq!(notes(rule, &unknown), [12]);
+    assert_eq!(
+        messages(rule, &entra(Vec::new())),
+        [
+            "azure_rbac_enabled is false (provider default): Kubernetes RoleBindings, not Azure role assignments, decide what users may do"
+        ]
+    );
 }
