@@ -28,7 +28,9 @@ declare_rule! {
     /// pair), `westeurope` (Netherlands). Switzerland (`switzerlandnorth`,
     /// `switzerlandwest`) and the United Kingdom (`uksouth`, `ukwest`) are not
     /// in the EEA, even though the European Commission has adequacy decisions
-    /// for both: add them in `.vigie.yaml` if your legal basis allows.
+    /// for both: add them in `.vigie.yaml` if your legal basis allows. The
+    /// parameter replaces the default list, so list the EEA regions you keep
+    /// too.
     ///
     /// ## Why it matters
     /// GDPR Chapter V (articles 44 to 49) allows personal data to leave the
