@@ -6,8 +6,10 @@ use crate::rules::{Context, Findings, ParamDefault, Parameter, Severity, declare
 declare_rule! {
     /// ## What it checks
     /// Managed `azurerm_*` resources whose `location` is not one of the
-    /// `allowed_locations` parameter, and `azurerm_container_registry`
-    /// `georeplications` blocks whose `location` is not. Locations compare the
+    /// `allowed_locations` parameter, and the replicas they declare in another
+    /// region: `azurerm_container_registry` `georeplications` blocks and
+    /// `azurerm_cosmosdb_account` `geo_location` blocks whose `location` is
+    /// not. Locations compare the
     /// way Azure compares them: without case or spaces (`"West Europe"` is
     /// `westeurope`). Resources without a `location`, and those located in
     /// `global` (DNS zones, Front Door, action groups), name no region and are
@@ -38,7 +40,8 @@ declare_rule! {
     /// derogation, and the HDS v2 sovereignty requirements ask certified hosts
     /// to keep health data in the EEA. A resource's `location` is where Azure
     /// stores it and the data it holds; a registry's geo-replicas copy every
-    /// image to their regions. A region outside the list is a transfer that
+    /// image, and a Cosmos DB account's geo-locations every item, to their
+    /// regions. A region outside the list is a transfer that
     /// needs a documented legal basis, or a typo that moves data abroad.
     /// Medium: not a weakness an attacker can use, but an unlawful transfer
     /// when the resource holds personal data, which Vigie cannot tell. The
@@ -76,7 +79,8 @@ declare_rule! {
     /// - Microsoft Learn, "Azure regions list" (physical location and
     ///   programmatic name of each region)
     /// - azurerm provider: `location` on every regional resource;
-    ///   `azurerm_container_registry` `georeplications.location`
+    ///   `azurerm_container_registry` `georeplications.location`;
+    ///   `azurerm_cosmosdb_account` `geo_location.location`
     /// - Azure Policy e56962a6-4747-49cd-b67b-bf8b01975c4c (allowed locations)
     pub static RULE = Rule {
         id: "AZ001",
@@ -111,7 +115,21 @@ declare_rule! {
 }
 
 const LOCATION: &str = "location";
-const GEOREPLICATIONS: &str = "georeplications";
+
+/// The blocks that copy a resource's data to another region: resource type,
+/// block, and what the copy holds.
+const REPLICAS: &[(&str, &str, &str)] = &[
+    (
+        "azurerm_container_registry",
+        "georeplications",
+        "the registry copies every image there",
+    ),
+    (
+        "azurerm_cosmosdb_account",
+        "geo_location",
+        "the account replicates its data there",
+    ),
+];
 
 fn check(ctx: &Context, resource: &TfResource, out: &mut Findings) {
     if !has_region(resource) {
@@ -133,22 +151,18 @@ fn check(ctx: &Context, resource: &TfResource, out: &mut Findings) {
         &allowed,
         out,
     );
-    if !is_managed(resource, "azurerm_container_registry") {
-        return;
-    }
-    // A plan may know the replicas only after apply.
-    if let Setting::Unknown(attribute) = setting(&resource.body, &[GEOREPLICATIONS]) {
-        return undetermined(out, attribute, GEOREPLICATIONS);
-    }
-    for replica in resource.body.blocks_of(GEOREPLICATIONS) {
-        judge(
-            resource,
-            replica,
-            "georeplications.location",
-            "the registry copies every image there",
-            &allowed,
-            out,
-        );
+    for (resource_type, kind, consequence) in REPLICAS {
+        if !is_managed(resource, resource_type) {
+            continue;
+        }
+        // A plan may know the replicas only after apply.
+        if let Setting::Unknown(attribute) = setting(&resource.body, &[kind]) {
+            return undetermined(out, attribute, kind);
+        }
+        let field = format!("{kind}.{LOCATION}");
+        for replica in resource.body.blocks_of(kind) {
+            judge(resource, replica, &field, consequence, &allowed, out);
+        }
     }
 }
 
@@ -237,7 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn reports_registry_replicas() {
+    fn reports_registry_and_database_replicas() {
         let registry = resource(
             "azurerm_container_registry",
             "acr",
@@ -260,9 +274,31 @@ mod tests {
                 ),
             ],
         );
-        let (found, notes) = run(&RULE, &[registry]);
+        let cosmos = resource(
+            "azurerm_cosmosdb_account",
+            "db",
+            vec![attr(LOCATION, string("francecentral"), 2)],
+            vec![
+                block(
+                    "geo_location",
+                    5,
+                    vec![attr(LOCATION, string("francecentral"), 6)],
+                ),
+                block(
+                    "geo_location",
+                    8,
+                    vec![attr(LOCATION, string("centralus"), 9)],
+                ),
+            ],
+        );
+        let (found, notes) = run(&RULE, &[registry, cosmos]);
         let lines: Vec<u32> = found.iter().map(|(line, _)| *line).collect();
-        assert_eq!(lines, [9]);
+        assert_eq!(lines, [9, 9]);
+        assert!(
+            found[1]
+                .1
+                .starts_with("geo_location.location is \"centralus\"")
+        );
         assert!(
             found[0]
                 .1

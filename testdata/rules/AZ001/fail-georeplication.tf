@@ -13,3 +13,24 @@ resource "azurerm_container_registry" "main" {
     zone_redundancy_enabled = true
   }
 }
+
+resource "azurerm_cosmosdb_account" "orders" {
+  name                = "cosmos-shop-orders"
+  location            = "francecentral"
+  resource_group_name = "rg-shop-prod"
+  offer_type          = "Standard"
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "francecentral"
+    failover_priority = 0
+  }
+
+  geo_location {
+    location          = "canadacentral" # expect: AZ001
+    failover_priority = 1
+  }
+}

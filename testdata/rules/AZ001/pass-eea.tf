@@ -53,3 +53,24 @@ resource "google_storage_bucket" "archive" {
   name     = "shop-archive"
   location = "US"
 }
+
+resource "azurerm_cosmosdb_account" "orders" {
+  name                = "cosmos-shop-orders"
+  location            = "francecentral"
+  resource_group_name = "rg-shop-prod"
+  offer_type          = "Standard"
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "francecentral"
+    failover_priority = 0
+  }
+
+  geo_location {
+    location          = "francesouth"
+    failover_priority = 1
+  }
+}
