@@ -1,0 +1,4 @@
+//! Helm charts as `helm template` sees them before any template runs:
+//! loading, values, built-in objects, and the order of the output.
+
+pub mod strvals;
