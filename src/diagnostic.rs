@@ -76,6 +76,12 @@ pub enum DiagnosticCode {
     KustomizeUnsupported,
     /// A rule could not judge a value known only after `terraform apply`.
     UnknownValue,
+    /// A Helm chart could not be loaded (Chart.yaml, archive, layout).
+    HelmChart,
+    /// Helm values could not be read, parsed or validated.
+    HelmValues,
+    /// A dependency of a Helm chart is not vendored in `charts/`.
+    HelmDependency,
 }
 
 impl DiagnosticCode {
@@ -102,6 +108,9 @@ impl DiagnosticCode {
             DiagnosticCode::RemoteNotFetched => "remote-not-fetched",
             DiagnosticCode::KustomizeUnsupported => "kustomize-unsupported",
             DiagnosticCode::UnknownValue => "unknown-value",
+            DiagnosticCode::HelmChart => "helm-chart",
+            DiagnosticCode::HelmValues => "helm-values",
+            DiagnosticCode::HelmDependency => "helm-dependency",
         }
     }
 }

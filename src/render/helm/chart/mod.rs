@@ -2,3 +2,4 @@
 //! loading, values, built-in objects, and the order of the output.
 
 pub mod strvals;
+pub mod values;
