@@ -1,5 +1,6 @@
 //! Helm charts as `helm template` sees them before any template runs:
 //! loading, values, built-in objects, and the order of the output.
 
+pub mod manifests;
 pub mod strvals;
 pub mod values;
