@@ -1,6 +1,7 @@
 //! Helm charts as `helm template` sees them before any template runs:
 //! loading, values, built-in objects, and the order of the output.
 
+pub mod archive;
 pub mod helmignore;
 pub mod manifests;
 pub mod strvals;
