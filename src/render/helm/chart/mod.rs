@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod helmignore;
+pub mod load;
 pub mod manifests;
 pub mod strvals;
 pub mod values;
