@@ -121,7 +121,7 @@ impl Chart {
 /// Where a chart's files live on disk, for the [`SourceMap`].
 enum Origin {
     Directory(PathBuf),
-    Archive(String),
+    Archive,
 }
 
 fn chart_error(path: &str, message: impl Into<String>) -> Diagnostic {
@@ -239,7 +239,7 @@ fn add_source(
     };
     let path = match origin {
         Origin::Directory(dir) => dir.join(&entry.path),
-        Origin::Archive(_) => PathBuf::from(&display),
+        Origin::Archive => PathBuf::from(&display),
     };
     let file = SourceFile::new(path, display, text.clone(), sha256_hex(&entry.bytes));
     (sources.push(file), text)
@@ -353,16 +353,11 @@ fn from_entries(
                     format!("error unpacking subchart {name} in {}: {e}", metadata.name),
                 )
             })?;
-            from_entries(
-                unpacked,
-                &sub_display,
-                &Origin::Archive(sub_display.clone()),
-                sources,
-            )?
+            from_entries(unpacked, &sub_display, &Origin::Archive, sources)?
         } else {
             let sub_origin = match origin {
                 Origin::Directory(dir) => Origin::Directory(dir.join("charts").join(&name)),
-                Origin::Archive(_) => Origin::Archive(sub_display.clone()),
+                Origin::Archive => Origin::Archive,
             };
             from_entries(entries, &sub_display, &sub_origin, sources)?
         };

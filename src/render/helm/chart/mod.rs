@@ -5,5 +5,6 @@ pub mod archive;
 pub mod helmignore;
 pub mod load;
 pub mod manifests;
+pub mod objects;
 pub mod strvals;
 pub mod values;
