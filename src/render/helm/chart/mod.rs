@@ -6,5 +6,6 @@ pub mod helmignore;
 pub mod load;
 pub mod manifests;
 pub mod objects;
+pub mod prepare;
 pub mod strvals;
 pub mod values;

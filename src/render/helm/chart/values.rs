@@ -362,6 +362,33 @@ pub fn path_value<'a>(values: &'a Map, path: &str) -> Option<&'a Value> {
     Some(current)
 }
 
+/// Test helpers shared by the chart modules.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// Compact JSON-like text of a value, keys sorted (as Helm's `toJson`
+    /// prints maps).
+    pub(crate) fn to_json_text(value: &Value) -> String {
+        match value {
+            Value::Map(m) => {
+                let parts: Vec<String> = m
+                    .iter()
+                    .map(|(k, v)| format!("{k:?}:{}", to_json_text(v)))
+                    .collect();
+                format!("{{{}}}", parts.join(","))
+            }
+            Value::List(items) => {
+                let parts: Vec<String> = items.iter().map(to_json_text).collect();
+                format!("[{}]", parts.join(","))
+            }
+            Value::String(s) => format!("{s:?}"),
+            Value::Nil => "null".to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
