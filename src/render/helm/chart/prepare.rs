@@ -2,7 +2,6 @@
 //! values, enabled subcharts (`condition`, `tags`), `import-values`, the
 //! coalesced values, schema validation, and each template's data.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -474,15 +473,7 @@ fn validate(scope: &Scope<'_>, values: &Map) -> Vec<(String, Vec<String>)> {
             Ok(validator) => {
                 let mut errors: Vec<String> = validator
                     .iter_errors(&instance)
-                    .map(|e| {
-                        let path = e.instance_path().to_string();
-                        let location = if path.is_empty() {
-                            "(root)".to_string()
-                        } else {
-                            path.trim_start_matches('/').replace('/', ".")
-                        };
-                        format!("{location}: {e}")
-                    })
+                    .flat_map(|e| schema_messages(&e))
                     .collect();
                 errors.sort();
                 if !errors.is_empty() {
@@ -500,6 +491,68 @@ fn validate(scope: &Scope<'_>, values: &Map) -> Vec<(String, Vec<String>)> {
         failures.extend(validate(sub, &sub_values));
     }
     failures
+}
+
+/// One schema error in gojsonschema's words, which Helm prints:
+/// `image: repository is required`, `replicaCount: Must be greater than or
+/// equal to 1`, `(root)` for the top.
+fn schema_messages(error: &jsonschema::ValidationError<'_>) -> Vec<String> {
+    use jsonschema::error::{TypeKind, ValidationErrorKind as Kind};
+    let path = error.instance_path().to_string();
+    let location = if path.is_empty() {
+        "(root)".to_string()
+    } else {
+        path.trim_start_matches('/').replace('/', ".")
+    };
+    let given = match error.instance().as_ref() {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    };
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let message = match error.kind() {
+        Kind::Required { property } => format!("{} is required", text(property)),
+        Kind::Type {
+            kind: TypeKind::Single(expected),
+        } => {
+            format!("Invalid type. Expected: {expected}, given: {given}")
+        }
+        Kind::Minimum { limit } => format!("Must be greater than or equal to {limit}"),
+        Kind::Maximum { limit } => format!("Must be less than or equal to {limit}"),
+        Kind::ExclusiveMinimum { limit } => format!("Must be greater than {limit}"),
+        Kind::ExclusiveMaximum { limit } => format!("Must be less than {limit}"),
+        Kind::MinLength { limit } => {
+            format!("String length must be greater than or equal to {limit}")
+        }
+        Kind::MaxLength { limit } => format!("String length must be less than or equal to {limit}"),
+        Kind::Pattern { pattern } => format!("Does not match pattern '{pattern}'"),
+        Kind::Enum { options } => {
+            let allowed: Vec<String> = match options.as_ref() {
+                serde_json::Value::Array(items) => items.iter().map(|v| v.to_string()).collect(),
+                other => vec![other.to_string()],
+            };
+            let field = location.rsplit('.').next().unwrap_or(&location).to_string();
+            format!(
+                "{field} must be one of the following: {}",
+                allowed.join(", ")
+            )
+        }
+        Kind::AdditionalProperties { unexpected } => {
+            return unexpected
+                .iter()
+                .map(|p| format!("{location}: Additional property {p} is not allowed"))
+                .collect();
+        }
+        _ => error.to_string(),
+    };
+    vec![format!("{location}: {message}")]
 }
 
 /// What every template of a render shares.
@@ -761,8 +814,8 @@ mod tests {
             "{}",
             error.message
         );
-        assert!(error.message.contains("replicaCount"), "{}", error.message);
-        assert!(error.message.contains("repository"), "{}", error.message);
+        // The errors helm 3.17.3 prints for the same values.
+        assert!(error.message.ends_with("shop:\n- image: repository is required\n- replicaCount: Must be greater than or equal to 1"), "{}", error.message);
         let bad = RenderOptions {
             set: vec!["a".to_string()],
             ..RenderOptions::default()
