@@ -578,6 +578,14 @@ fn collect(
     } else {
         format!("{parent_path}/charts/{}", scope.name)
     };
+    // Helm names the subcharts of an aliased chart under its real name
+    // (`top/charts/mid/charts/leaf/…` while mid's own templates are
+    // `top/charts/middle/…`).
+    let children_path = if parent_path.is_empty() {
+        full_path.clone()
+    } else {
+        format!("{parent_path}/charts/{}", scope.chart.metadata.name)
+    };
     let mut data = Map::new();
     data.insert("Values".into(), values.clone());
     data.insert("Release".into(), context.release.clone());
@@ -627,7 +635,7 @@ fn collect(
         let sub_data = collect(
             sub,
             &sub_values,
-            &full_path,
+            &children_path,
             context,
             &mut nested,
             crds,
@@ -824,6 +832,53 @@ mod tests {
         assert_eq!(
             errors[0].message,
             "failed parsing --set data: key \"a\" has no value"
+        );
+    }
+
+    /// testdata/helm/nested with `--set middle.leaf.size=3`: each template's
+    /// `.Values` as `helm template` 3.17.3 printed it with `toJson`.
+    #[test]
+    fn nested_aliased_and_library_charts_like_helm() {
+        let mut sources = SourceMap::default();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/helm/nested");
+        let chart = Chart::load(&dir, &mut sources).unwrap();
+        let options = RenderOptions {
+            set: vec!["middle.leaf.size=3".to_string()],
+            ..RenderOptions::default()
+        };
+        let prepared = prepare(&chart, &options, &mut sources).unwrap();
+        let seen: Vec<(&str, bool, String)> = prepared
+            .templates
+            .iter()
+            .map(|t| {
+                (
+                    t.name.as_str(),
+                    t.render,
+                    to_json_text(&field(&t.data, "Values")),
+                )
+            })
+            .collect();
+        let leaf = r#"{"colour":"red","global":{"env":"prod","extra":"x","labels":{"team":"a","tier":"mid"}},"size":3}"#;
+        let mid = format!(
+            r#"{{"global":{{"env":"prod","labels":{{"team":"a","tier":"mid"}}}},"leaf":{leaf},"true":true}}"#
+        );
+        let lib = r#"{"global":{"env":"prod","labels":{"team":"a"}}}"#;
+        let top = format!(
+            r#"{{"global":{{"env":"prod","labels":{{"team":"a"}}}},"lib":{lib},"middle":{mid}}}"#
+        );
+        assert_eq!(
+            seen,
+            vec![
+                ("top/templates/NOTES.txt", false, top.clone()),
+                ("top/templates/values.yaml", true, top.clone()),
+                ("top/charts/middle/templates/values.yaml", true, mid.clone()),
+                (
+                    "top/charts/mid/charts/leaf/templates/values.yaml",
+                    true,
+                    leaf.to_string()
+                ),
+                ("top/charts/lib/templates/_x.tpl", false, lib.to_string()),
+            ]
         );
     }
 
