@@ -288,8 +288,12 @@ pub fn parse_kube_version(text: &str) -> Result<(String, String, String), String
     ))
 }
 
-/// `.Capabilities` for a Kubernetes version (`None`: Helm's default).
-pub fn capabilities(kube_version: Option<&str>) -> Result<Value, String> {
+/// `.Capabilities` for a Kubernetes version (`None`: Helm's default), with
+/// `--api-versions` added to Helm's default API versions.
+pub fn capabilities(
+    kube_version: Option<&str>,
+    extra_api_versions: &[String],
+) -> Result<Value, String> {
     let (version, major, minor) = parse_kube_version(kube_version.unwrap_or(DEFAULT_KUBE_VERSION))?;
     let helm = record(
         "version.BuildInfo",
@@ -303,7 +307,9 @@ pub fn capabilities(kube_version: Option<&str>) -> Result<Value, String> {
             ("GoVersion", Value::string("go1.23.7")),
         ],
     );
-    let api = ApiVersions(DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect());
+    let mut api: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+    api.extend(extra_api_versions.iter().cloned());
+    let api = ApiVersions(api);
     Ok(record(
         "*chartutil.Capabilities",
         vec![
@@ -589,7 +595,7 @@ mod tests {
 
     #[test]
     fn capabilities_default_to_helm_template() {
-        let caps = capabilities(None).unwrap();
+        let caps = capabilities(None, &[]).unwrap();
         let Value::Object(caps) = caps else { panic!() };
         let Some(Value::Object(kube)) = caps.field("KubeVersion") else {
             panic!()
@@ -623,7 +629,32 @@ mod tests {
             parse_kube_version("1.30").unwrap(),
             ("v1.30.0".into(), "1".into(), "30".into())
         );
-        assert!(parse_kube_version("banana").is_err());
+        assert_eq!(
+            parse_kube_version("banana").unwrap_err(),
+            "invalid kube version 'banana': Invalid Semantic Version"
+        );
+        assert_eq!(
+            parse_kube_version("v1.29.3-gke.1").unwrap().0,
+            "v1.29.3-gke.1"
+        );
+        let Value::Object(caps) = capabilities(Some("1.30"), &["x/v1".to_string()]).unwrap() else {
+            panic!()
+        };
+        let Some(Value::Object(api)) = caps.field("APIVersions") else {
+            panic!()
+        };
+        assert_eq!(
+            api.method("Has", &[Value::string("x/v1")])
+                .unwrap()
+                .unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            api.method("Has", &[Value::string("v1/Pod")])
+                .unwrap()
+                .unwrap(),
+            Value::Bool(false)
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct RenderOptions {
     pub namespace: String,
     /// `--kube-version`; `None` for Helm's default (v1.32.0).
     pub kube_version: Option<String>,
+    /// `--api-versions`: added to `.Capabilities.APIVersions`.
+    pub api_versions: Vec<String>,
     /// `--include-crds`.
     pub include_crds: bool,
 }
@@ -48,6 +50,7 @@ impl Default for RenderOptions {
             release_name: "release-name".to_string(),
             namespace: "default".to_string(),
             kube_version: None,
+            api_versions: Vec::new(),
             include_crds: false,
         }
     }
@@ -152,8 +155,9 @@ pub fn prepare(
         diagnostics.push(values_error(&chart.path, message));
         return Err(diagnostics);
     }
-    let capabilities = objects::capabilities(options.kube_version.as_deref())
-        .map_err(|e| vec![values_error(&chart.path, e)])?;
+    let capabilities =
+        objects::capabilities(options.kube_version.as_deref(), &options.api_versions)
+            .map_err(|e| vec![values_error(&chart.path, e)])?;
     let release = objects::release(&options.release_name, &options.namespace);
     let mut templates = Vec::new();
     let mut crds = Vec::new();
