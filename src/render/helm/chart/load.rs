@@ -323,13 +323,22 @@ fn from_entries(
     if metadata.api_version.is_empty() {
         metadata.api_version = "v1".to_string();
     }
-    if metadata.api_version == "v1"
-        && let Some((file, text)) = requirements
-    {
+    // Helm reads requirements.yaml whatever the apiVersion, with a warning
+    // for v2 charts.
+    if let Some((file, text)) = requirements {
         let requirements_display = format!("{display}/requirements.yaml");
         let root = first_document(file, &requirements_display, &text)?;
-        metadata.dependencies =
-            parse_dependencies(root.as_ref().and_then(|r| r.get("dependencies")));
+        if let Some(dependencies) = root.as_ref().and_then(|r| r.get("dependencies")) {
+            metadata.dependencies = parse_dependencies(Some(dependencies));
+        }
+        if metadata.api_version != "v1" {
+            warnings.push(Diagnostic::new(
+                DiagnosticLevel::Warning,
+                DiagnosticCode::HelmChart,
+                requirements_display,
+                "Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.",
+            ));
+        }
     }
     validate_metadata(&metadata, &chart_yaml)?;
     let (values, values_origins) = match values_file {

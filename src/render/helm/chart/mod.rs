@@ -12,6 +12,7 @@
 
 pub mod archive;
 pub mod helmignore;
+pub mod kube_version;
 pub mod load;
 pub mod manifests;
 pub mod objects;
