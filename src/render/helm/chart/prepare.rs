@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::rc::Rc;
 
+use super::kube_version;
 use super::load::{Chart, Dependency, ImportValue, Metadata};
 use super::manifests::CrdFile;
 use super::objects::{self, Files};
@@ -153,6 +154,24 @@ pub fn prepare(
             }
         }
         diagnostics.push(values_error(&chart.path, message));
+        return Err(diagnostics);
+    }
+    let kube_version = options
+        .kube_version
+        .as_deref()
+        .unwrap_or(objects::DEFAULT_KUBE_VERSION);
+    let (kube_version, _, _) = objects::parse_kube_version(kube_version)
+        .map_err(|e| vec![values_error(&chart.path, e)])?;
+    let constraint = &chart.metadata.kube_version;
+    if !constraint.is_empty()
+        && !kube_version::is_compatible(constraint, &kube_version).unwrap_or(false)
+    {
+        diagnostics.push(Diagnostic::new(
+            DiagnosticLevel::Error,
+            DiagnosticCode::HelmChart,
+            format!("{}/Chart.yaml", chart.path),
+            format!("chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {kube_version}"),
+        ));
         return Err(diagnostics);
     }
     let capabilities =
@@ -884,6 +903,25 @@ mod tests {
                 ("top/charts/lib/templates/_x.tpl", false, lib.to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn kube_version_constraint_like_helm() {
+        let (chart, mut sources) = shop();
+        let old = RenderOptions {
+            kube_version: Some("1.24".to_string()),
+            ..RenderOptions::default()
+        };
+        let errors = prepare(&chart, &old, &mut sources).unwrap_err();
+        assert_eq!(
+            errors.last().unwrap().message,
+            "chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.24.0"
+        );
+        let gke = RenderOptions {
+            kube_version: Some("v1.29.3-gke.1".to_string()),
+            ..RenderOptions::default()
+        };
+        assert!(prepare(&chart, &gke, &mut sources).is_ok());
     }
 
     #[test]
