@@ -350,18 +350,15 @@ impl Files {
             .unwrap_or_default()
     }
 
-    /// `.Files.Glob`: the files whose path matches (`*` within a directory,
-    /// `**` across, `{a,b}` alternatives).
+    /// `.Files.Glob`: the files whose path matches, with the glob syntax
+    /// Helm uses (gobwas/glob): `*` and `?` within a directory, `**` across
+    /// directories, `[…]`/`[!…]` classes, `{a,b}` alternatives.
     pub fn glob(&self, pattern: &str) -> Result<Files, String> {
-        let matcher = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| e.to_string())?
-            .compile_matcher();
+        let matcher = regex::Regex::new(&glob_regex(pattern)?).map_err(|e| e.to_string())?;
         let selected = self
             .files
             .iter()
-            .filter(|(path, _)| matcher.is_match(path.as_str()))
+            .filter(|(path, _)| matcher.is_match(path))
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect();
         Ok(Files::new(selected))
@@ -406,6 +403,69 @@ impl Files {
             .collect();
         lines.join("\n")
     }
+}
+
+/// Translates a gobwas-style glob into an anchored regular expression.
+fn glob_regex(pattern: &str) -> Result<String, String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::from("^");
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                out.push_str(".*");
+                i += 1;
+            }
+            '*' => out.push_str("[^/]*"),
+            '?' => out.push_str("[^/]"),
+            '[' => {
+                let close = chars[i + 1..]
+                    .iter()
+                    .position(|&c| c == ']')
+                    .ok_or_else(|| format!("unexpected end of input in glob {pattern:?}"))?;
+                let body: String = chars[i + 1..i + 1 + close].iter().collect();
+                let (negated, body) = match body.strip_prefix('!') {
+                    Some(rest) => (true, rest.to_string()),
+                    None => (false, body),
+                };
+                let escaped: String = body
+                    .chars()
+                    .map(|c| {
+                        if matches!(c, '\\' | '[' | ']' | '^' | '&' | '~') {
+                            format!("\\{c}")
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                out.push_str(if negated { "[^" } else { "[" });
+                out.push_str(&escaped);
+                out.push(']');
+                i += close + 1;
+            }
+            '{' => {
+                depth += 1;
+                out.push_str("(?:");
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                out.push(')');
+            }
+            ',' if depth > 0 => out.push('|'),
+            '\\' if i + 1 < chars.len() => {
+                i += 1;
+                out.push_str(&regex::escape(&chars[i].to_string()));
+            }
+            c => out.push_str(&regex::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    if depth > 0 {
+        return Err(format!("unexpected end of input in glob {pattern:?}"));
+    }
+    out.push('$');
+    Ok(out)
 }
 
 fn base_name(path: &str) -> &str {
@@ -560,8 +620,43 @@ mod tests {
         assert!(f.lines("missing").is_empty());
         assert_eq!(f.get("missing"), "");
         assert_eq!(f.glob("**").unwrap().files.len(), 7);
-        assert_eq!(f.glob("*.txt").unwrap().files.len(), 0);
         assert_eq!(f.glob("{f,other}/x*").unwrap().files.len(), 1);
+        assert!(f.glob("{f").is_err());
+    }
+
+    /// What `helm template` 3.17.3 selected with the same globs and files.
+    #[test]
+    fn glob_like_helm() {
+        let f = files(&[
+            ("f/deep/d.txt", ""),
+            ("f/empty.txt", ""),
+            ("f/plain.txt", ""),
+            ("f/true.txt", ""),
+            ("f/two.txt", ""),
+        ]);
+        let cases = [
+            (
+                "**.txt",
+                "f/deep/d.txt f/empty.txt f/plain.txt f/true.txt f/two.txt",
+            ),
+            (
+                "f/**",
+                "f/deep/d.txt f/empty.txt f/plain.txt f/true.txt f/two.txt",
+            ),
+            ("f*/*.txt", "f/empty.txt f/plain.txt f/true.txt f/two.txt"),
+            ("*", ""),
+            ("f/*/*.txt", "f/deep/d.txt"),
+            ("**/d.txt", "f/deep/d.txt"),
+            ("f/{plain,two}.txt", "f/plain.txt f/two.txt"),
+            ("f/[pt]*.txt", "f/plain.txt f/true.txt f/two.txt"),
+            ("f/[!pt]*.txt", "f/empty.txt"),
+            ("f/?lain.txt", "f/plain.txt"),
+        ];
+        for (pattern, expected) in cases {
+            let selected = f.glob(pattern).unwrap();
+            let paths: Vec<&str> = selected.files.keys().map(String::as_str).collect();
+            assert_eq!(paths.join(" "), expected, "{pattern}");
+        }
     }
 
     /// `helm template` 3.17.3 printed these for `AsSecrets` on the shop chart.
