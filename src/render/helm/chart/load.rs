@@ -14,7 +14,7 @@ use super::values::{self, ValueOrigins};
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 use crate::render::helm::value::Map;
 use crate::source::yaml::{self, Limits, Node};
-use crate::source::{FileId, SourceFile, SourceMap, sha256_hex};
+use crate::source::{FileId, Position, SourceFile, SourceMap, sha256_hex};
 
 /// A loaded chart and its vendored subcharts.
 #[derive(Debug)]
@@ -90,6 +90,8 @@ pub struct Dependency {
     pub enabled: bool,
     pub import_values: Vec<ImportValue>,
     pub alias: String,
+    /// Where the entry starts in Chart.yaml (or requirements.yaml).
+    pub position: Option<Position>,
 }
 
 /// One `import-values` item.
@@ -488,6 +490,7 @@ fn parse_dependencies(node: Option<&Node>) -> Vec<Dependency> {
                 .map(|list| list.items().iter().filter_map(parse_import).collect())
                 .unwrap_or_default(),
             alias: text_of(item.get("alias")),
+            position: Some(item.span.start),
         })
         .collect()
 }

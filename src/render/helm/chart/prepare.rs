@@ -299,7 +299,7 @@ fn build_scope<'a>(chart: &'a Chart, name: String, diagnostics: &mut Vec<Diagnos
             sub.metadata.name == dependency.name && (!used[*i] || !dependency.alias.is_empty())
         });
         let Some((index, sub)) = found else {
-            missing.push(dependency.name.clone());
+            missing.push(dependency.clone());
             continue;
         };
         used[index] = true;
@@ -319,18 +319,24 @@ fn build_scope<'a>(chart: &'a Chart, name: String, diagnostics: &mut Vec<Diagnos
             subcharts.push(build_scope(sub, sub.metadata.name.clone(), diagnostics));
         }
     }
-    if !missing.is_empty() {
-        diagnostics.push(Diagnostic::new(
+    for dependency in &missing {
+        let mut diagnostic = Diagnostic::new(
             DiagnosticLevel::Warning,
             DiagnosticCode::HelmDependency,
             format!("{}/Chart.yaml", chart.path),
             format!(
-                "found in Chart.yaml, but missing in charts/ directory: {}; Vigie renders the chart without them (helm would refuse; run `helm dependency build` to vendor them)",
-                missing.join(", ")
+                "found in Chart.yaml, but missing in charts/ directory: {}; Vigie renders the chart without it (helm would refuse; `helm dependency build` vendors it)",
+                dependency.name
             ),
-        ));
-        metadata.dependencies.retain(|d| !missing.contains(&d.name));
+        );
+        diagnostic.position = dependency.position;
+        diagnostics.push(diagnostic);
     }
+    metadata.dependencies.retain(|d| {
+        !missing
+            .iter()
+            .any(|m| m.name == d.name && m.position == d.position)
+    });
     Scope {
         chart,
         name,
@@ -721,8 +727,9 @@ mod tests {
         assert!(
             missing
                 .message
-                .starts_with("found in Chart.yaml, but missing in charts/ directory: metrics")
+                .starts_with("found in Chart.yaml, but missing in charts/ directory: metrics;")
         );
+        assert_eq!(missing.position, Some(Position::new(29, 5)));
         let names: Vec<(&str, bool)> = prepared
             .templates
             .iter()
