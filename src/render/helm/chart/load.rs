@@ -114,9 +114,12 @@ impl Chart {
     /// Loads the chart in directory `dir`, adding its text files to `sources`.
     pub fn load(dir: &Path, sources: &mut SourceMap) -> Result<Chart, Diagnostic> {
         let display = dir.display().to_string().replace('\\', "/");
-        let entries = read_dir_entries(dir, &display)?;
+        let mut skipped = Vec::new();
+        let entries = read_dir_entries(dir, &display, &mut skipped)?;
         let root = Origin::Directory(dir.to_path_buf());
-        from_entries(entries, &display, &root, sources)
+        let mut chart = from_entries(entries, &display, &root, sources)?;
+        chart.warnings.extend(skipped);
+        Ok(chart)
     }
 }
 
@@ -136,8 +139,12 @@ fn chart_error(path: &str, message: impl Into<String>) -> Diagnostic {
 }
 
 /// Reads a chart directory: every file not ignored by `.helmignore`, in path
-/// order. Links are skipped (with a warning entry in the result's chart).
-fn read_dir_entries(dir: &Path, display: &str) -> Result<Vec<Entry>, Diagnostic> {
+/// order. Links are skipped, with a warning in `skipped`.
+fn read_dir_entries(
+    dir: &Path,
+    display: &str,
+    skipped: &mut Vec<Diagnostic>,
+) -> Result<Vec<Entry>, Diagnostic> {
     let ignore_text = match std::fs::read_to_string(dir.join(".helmignore")) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -152,66 +159,84 @@ fn read_dir_entries(dir: &Path, display: &str) -> Result<Vec<Entry>, Diagnostic>
         .map_err(|e| chart_error(&format!("{display}/.helmignore"), e))?;
     let mut entries = Vec::new();
     let mut total = 0u64;
-    walk(dir, "", &rules, &mut entries, &mut total, display)?;
+    let mut walk_state = Walk {
+        rules: &rules,
+        entries: &mut entries,
+        total: &mut total,
+        display,
+        skipped,
+    };
+    walk_state.walk(dir, "")?;
     Ok(entries)
 }
 
-fn walk(
-    dir: &Path,
-    prefix: &str,
-    rules: &IgnoreRules,
-    entries: &mut Vec<Entry>,
-    total: &mut u64,
-    display: &str,
-) -> Result<(), Diagnostic> {
-    let read = std::fs::read_dir(dir)
-        .map_err(|e| chart_error(display, format!("cannot read {}: {e}", dir.display())))?;
-    let mut children: Vec<(String, PathBuf)> = read
-        .filter_map(|e| e.ok())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-        .collect();
-    children.sort();
-    for (name, path) in children {
-        let relative = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        // Links are not followed: a chart must not read outside itself.
-        if meta.file_type().is_symlink() {
-            continue;
+/// The state of a chart directory walk.
+struct Walk<'a> {
+    rules: &'a IgnoreRules,
+    entries: &'a mut Vec<Entry>,
+    total: &'a mut u64,
+    display: &'a str,
+    skipped: &'a mut Vec<Diagnostic>,
+}
+
+impl Walk<'_> {
+    fn walk(&mut self, dir: &Path, prefix: &str) -> Result<(), Diagnostic> {
+        let display = self.display;
+        let read = std::fs::read_dir(dir)
+            .map_err(|e| chart_error(display, format!("cannot read {}: {e}", dir.display())))?;
+        let mut children: Vec<(String, PathBuf)> = read
+            .filter_map(|e| e.ok())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect();
+        children.sort();
+        for (name, path) in children {
+            let relative = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            // Links are not followed: a chart must not read outside itself.
+            if meta.file_type().is_symlink() {
+                self.skipped.push(Diagnostic::new(
+                    DiagnosticLevel::Warning,
+                    DiagnosticCode::HelmChart,
+                    format!("{display}/{relative}"),
+                    "symbolic link in a chart not followed; helm would follow it",
+                ));
+                continue;
+            }
+            if self.rules.ignores(&relative, meta.is_dir()) {
+                continue;
+            }
+            if meta.is_dir() {
+                self.walk(&path, &relative)?;
+                continue;
+            }
+            if meta.len() > MAX_FILE_SIZE {
+                return Err(chart_error(
+                    display,
+                    format!("{relative} is larger than the maximum file size {MAX_FILE_SIZE}"),
+                ));
+            }
+            let bytes = std::fs::read(&path)
+                .map_err(|e| chart_error(display, format!("cannot read {relative}: {e}")))?;
+            *self.total += bytes.len() as u64;
+            if *self.total > MAX_CHART_SIZE {
+                return Err(chart_error(
+                    display,
+                    format!("chart is larger than the maximum size {MAX_CHART_SIZE}"),
+                ));
+            }
+            self.entries.push(Entry {
+                path: relative,
+                bytes,
+            });
         }
-        if rules.ignores(&relative, meta.is_dir()) {
-            continue;
-        }
-        if meta.is_dir() {
-            walk(&path, &relative, rules, entries, total, display)?;
-            continue;
-        }
-        if meta.len() > MAX_FILE_SIZE {
-            return Err(chart_error(
-                display,
-                format!("{relative} is larger than the maximum file size {MAX_FILE_SIZE}"),
-            ));
-        }
-        let bytes = std::fs::read(&path)
-            .map_err(|e| chart_error(display, format!("cannot read {relative}: {e}")))?;
-        *total += bytes.len() as u64;
-        if *total > MAX_CHART_SIZE {
-            return Err(chart_error(
-                display,
-                format!("chart is larger than the maximum size {MAX_CHART_SIZE}"),
-            ));
-        }
-        entries.push(Entry {
-            path: relative,
-            bytes,
-        });
+        Ok(())
     }
-    Ok(())
 }
 
 /// Adds a chart file's text to the source map.
@@ -662,6 +687,36 @@ mod tests {
                 .contains("error unpacking subchart packed-0.2.0.tgz in top"),
             "{}",
             error.message
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("outside.txt"), "secret").unwrap();
+        std::fs::create_dir(dir.path().join("c")).unwrap();
+        std::fs::rename(
+            dir.path().join("Chart.yaml"),
+            dir.path().join("c/Chart.yaml"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("outside.txt"),
+            dir.path().join("c/leak.txt"),
+        )
+        .unwrap();
+        let chart = Chart::load(&dir.path().join("c"), &mut SourceMap::default()).unwrap();
+        assert!(chart.files.is_empty());
+        assert!(
+            chart.warnings[0]
+                .message
+                .starts_with("symbolic link in a chart not followed")
         );
     }
 
