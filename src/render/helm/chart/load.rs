@@ -69,6 +69,8 @@ pub struct Metadata {
     pub condition: String,
     pub tags: String,
     pub dependencies: Vec<Dependency>,
+    /// Where each top-level field starts in Chart.yaml (`""`: the document).
+    pub positions: BTreeMap<String, Position>,
 }
 
 /// One maintainer of a chart.
@@ -491,6 +493,14 @@ fn parse_metadata(file: FileId, display: &str, text: &str) -> Result<Metadata, D
         condition: field("condition"),
         tags: field("tags"),
         dependencies: parse_dependencies(root.get("dependencies")),
+        positions: std::iter::once((String::new(), root.span.start))
+            .chain(
+                root.as_map()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|e| (e.key.text.to_string(), e.key.span.start)),
+            )
+            .collect(),
     })
 }
 
@@ -541,27 +551,42 @@ static ALIAS: LazyLock<Regex> =
 
 /// Helm's `Metadata.Validate`, with its messages.
 fn validate_metadata(metadata: &Metadata, display: &str) -> Result<(), Diagnostic> {
-    let fail = |message: String| Err(chart_error(display, format!("validation: {message}")));
+    // A missing field is reported at the document's start, a bad one at its key.
+    let at = |field: &str| {
+        metadata
+            .positions
+            .get(field)
+            .or_else(|| metadata.positions.get(""))
+            .copied()
+            .unwrap_or_default()
+    };
+    let fail_at = |field: &str, message: String| {
+        Err(chart_error(display, format!("validation: {message}")).at(at(field)))
+    };
     if metadata.name.is_empty() {
-        return fail("chart.metadata.name is required".to_string());
+        return fail_at("name", "chart.metadata.name is required".to_string());
     }
+    let fail = |message: String| fail_at("dependencies", message);
     if metadata.name.contains('/') || metadata.name.contains("..") {
-        return fail(format!(
-            "chart.metadata.name {:?} is invalid",
-            metadata.name
-        ));
+        return fail_at(
+            "name",
+            format!("chart.metadata.name {:?} is invalid", metadata.name),
+        );
     }
     if metadata.version.is_empty() {
-        return fail("chart.metadata.version is required".to_string());
+        return fail_at("version", "chart.metadata.version is required".to_string());
     }
     if !SEMVER.is_match(&metadata.version) {
-        return fail(format!(
-            "chart.metadata.version {:?} is invalid",
-            metadata.version
-        ));
+        return fail_at(
+            "version",
+            format!("chart.metadata.version {:?} is invalid", metadata.version),
+        );
     }
     if !matches!(metadata.chart_type.as_str(), "" | "application" | "library") {
-        return fail("chart.metadata.type must be application or library".to_string());
+        return fail_at(
+            "type",
+            "chart.metadata.type must be application or library".to_string(),
+        );
     }
     for dependency in &metadata.dependencies {
         if dependency.name.is_empty() {
@@ -742,6 +767,15 @@ mod tests {
             error.message,
             "validation: chart.metadata.version \"one\" is invalid"
         );
+        assert_eq!(error.position, Some(Position::new(3, 1)));
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            "# c\napiVersion: v2\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        let error = Chart::load(dir.path(), &mut SourceMap::default()).unwrap_err();
+        assert_eq!(error.message, "validation: chart.metadata.name is required");
+        assert_eq!(error.position, Some(Position::new(2, 1)));
         std::fs::remove_file(dir.path().join("Chart.yaml")).unwrap();
         let error = Chart::load(dir.path(), &mut SourceMap::default()).unwrap_err();
         assert_eq!(error.message, "Chart.yaml file is missing");
