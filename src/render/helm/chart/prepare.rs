@@ -932,6 +932,46 @@ mod tests {
     }
 
     #[test]
+    fn values_files_then_set_flags_in_helm_order() {
+        let (chart, mut sources) = shop();
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("first.yaml");
+        let second = dir.path().join("second.yaml");
+        let note = dir.path().join("note.txt");
+        std::fs::write(&first, "replicaCount: 4\nimage:\n  tag: a\n").unwrap();
+        std::fs::write(&second, "image:\n  tag: b\n").unwrap();
+        std::fs::write(&note, "hello\n").unwrap();
+        let options = RenderOptions {
+            values_files: vec![first.clone(), second.clone()],
+            set_json: vec![r#"extra={"n":1}"#.to_string()],
+            set: vec!["extra.n=2".to_string()],
+            set_string: vec!["extra.s=3".to_string()],
+            set_file: vec![format!("extra.note={}", note.display())],
+            ..RenderOptions::default()
+        };
+        let prepared = prepare(&chart, &options, &mut sources).unwrap();
+        assert_eq!(field(&prepared.values, "replicaCount"), Value::Float(4.0));
+        assert_eq!(
+            to_json_text(&field(&prepared.values, "extra")),
+            r#"{"n":2,"note":"hello\n","s":"3"}"#
+        );
+        assert_eq!(
+            to_json_text(&field(&prepared.values, "image")),
+            r#"{"repository":"registry.example.org/shop","tag":"b"}"#
+        );
+        let tag = prepared.origins.get(&["image", "tag"]).unwrap();
+        assert_eq!(sources.get(tag.file).path, second);
+        let replicas = prepared.origins.get(&["replicaCount"]).unwrap();
+        assert_eq!(sources.get(replicas.file).path, first);
+        let missing = RenderOptions {
+            values_files: vec![dir.path().join("absent.yaml")],
+            ..RenderOptions::default()
+        };
+        let errors = prepare(&chart, &missing, &mut sources).unwrap_err();
+        assert!(errors[0].message.starts_with("cannot read values file"));
+    }
+
+    #[test]
     fn path_to_map_nests() {
         let mut table = Map::new();
         table.insert("k".into(), Value::Int(1));
