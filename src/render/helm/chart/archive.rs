@@ -19,8 +19,10 @@ pub struct Entry {
 }
 
 /// Unpacks a gzipped chart archive: the files under its top directory
-/// (`mychart/…`), with that directory stripped as Helm does.
-pub fn unpack(archive: &[u8]) -> Result<Vec<Entry>, String> {
+/// (`mychart/…`), with that directory stripped as Helm does. `budget` is
+/// what may still be unpacked, shared by every archive of a chart tree so
+/// that archives nested in archives cannot multiply the limit.
+pub fn unpack(archive: &[u8], budget: &mut u64) -> Result<Vec<Entry>, String> {
     let mut tar = tar::Archive::new(GzDecoder::new(archive));
     let entries = tar
         .entries()
@@ -57,7 +59,7 @@ pub fn unpack(archive: &[u8]) -> Result<Vec<Entry>, String> {
             ));
         }
         total += bytes.len() as u64;
-        if total > MAX_CHART_SIZE {
+        if total > MAX_CHART_SIZE || total > *budget {
             return Err(format!(
                 "decompressed chart is larger than the maximum size {MAX_CHART_SIZE}"
             ));
@@ -69,6 +71,7 @@ pub fn unpack(archive: &[u8]) -> Result<Vec<Entry>, String> {
     if files.is_empty() {
         return Err("no files in chart archive".to_string());
     }
+    *budget -= total;
     Ok(files)
 }
 
@@ -132,7 +135,7 @@ pub(crate) mod tests {
             ],
             None,
         );
-        let files = unpack(&archive).unwrap();
+        let files = unpack(&archive, &mut MAX_CHART_SIZE.clone()).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["Chart.yaml", "templates/a.yaml"]);
     }
@@ -141,24 +144,41 @@ pub(crate) mod tests {
     fn refuses_hostile_archives() {
         let traversal = tgz(&[("sub/../../etc/passwd", b"x")], None);
         assert!(
-            unpack(&traversal)
+            unpack(&traversal, &mut MAX_CHART_SIZE.clone())
                 .unwrap_err()
                 .contains("outside the base directory")
         );
         let absolute = tgz(&[("/etc/passwd", b"x")], None);
-        assert!(unpack(&absolute).unwrap_err().contains("absolute"));
+        assert!(
+            unpack(&absolute, &mut MAX_CHART_SIZE.clone())
+                .unwrap_err()
+                .contains("absolute")
+        );
         let link = tgz(
             &[("sub/Chart.yaml", b"name: sub\n")],
             Some(("sub/evil", "/etc/passwd")),
         );
-        assert!(unpack(&link).unwrap_err().contains("link"));
+        assert!(
+            unpack(&link, &mut MAX_CHART_SIZE.clone())
+                .unwrap_err()
+                .contains("link")
+        );
         let big = vec![b'a'; (MAX_FILE_SIZE + 1) as usize];
         let bomb = tgz(&[("sub/big.txt", &big)], None);
         assert!(
-            unpack(&bomb)
+            unpack(&bomb, &mut MAX_CHART_SIZE.clone())
                 .unwrap_err()
                 .contains("larger than the maximum file size")
         );
-        assert!(unpack(b"not gzip").is_err());
+        assert!(unpack(b"not gzip", &mut MAX_CHART_SIZE.clone()).is_err());
+        let ok = tgz(&[("sub/a.txt", b"0123456789")], None);
+        let mut budget = 15;
+        assert!(unpack(&ok, &mut budget).is_ok());
+        assert_eq!(budget, 5);
+        assert!(
+            unpack(&ok, &mut budget)
+                .unwrap_err()
+                .contains("maximum size")
+        );
     }
 }

@@ -119,7 +119,8 @@ impl Chart {
         let mut skipped = Vec::new();
         let entries = read_dir_entries(dir, &display, &mut skipped)?;
         let root = Origin::Directory(dir.to_path_buf());
-        let mut chart = from_entries(entries, &display, &root, sources)?;
+        let mut budget = MAX_CHART_SIZE;
+        let mut chart = from_entries(entries, &display, &root, 0, &mut budget, sources)?;
         chart.warnings.extend(skipped);
         Ok(chart)
     }
@@ -274,13 +275,25 @@ fn add_source(
     (sources.push(file), text)
 }
 
-/// Builds a chart from its files, like Helm's `loader.LoadFiles`.
+/// Subcharts nest at most this deep.
+const MAX_DEPTH: usize = 16;
+
+/// Builds a chart from its files, like Helm's `loader.LoadFiles`; `depth`
+/// counts the charts above it and `budget` is what archives may still unpack.
 fn from_entries(
     entries: Vec<Entry>,
     display: &str,
     origin: &Origin,
+    depth: usize,
+    budget: &mut u64,
     sources: &mut SourceMap,
 ) -> Result<Chart, Diagnostic> {
+    if depth > MAX_DEPTH {
+        return Err(chart_error(
+            display,
+            format!("subcharts nest deeper than {MAX_DEPTH} levels"),
+        ));
+    }
     let mut warnings = Vec::new();
     let mut metadata = None;
     let mut requirements = None;
@@ -385,19 +398,33 @@ fn from_entries(
         let sub_display = format!("{display}/charts/{name}");
         let is_archive = entries.len() == 1 && entries[0].path.is_empty();
         let sub = if is_archive {
-            let unpacked = archive::unpack(&entries[0].bytes).map_err(|e| {
+            let unpacked = archive::unpack(&entries[0].bytes, budget).map_err(|e| {
                 chart_error(
                     &sub_display,
                     format!("error unpacking subchart {name} in {}: {e}", metadata.name),
                 )
             })?;
-            from_entries(unpacked, &sub_display, &Origin::Archive, sources)?
+            from_entries(
+                unpacked,
+                &sub_display,
+                &Origin::Archive,
+                depth + 1,
+                budget,
+                sources,
+            )?
         } else {
             let sub_origin = match origin {
                 Origin::Directory(dir) => Origin::Directory(dir.join("charts").join(&name)),
                 Origin::Archive => Origin::Archive,
             };
-            from_entries(entries, &sub_display, &sub_origin, sources)?
+            from_entries(
+                entries,
+                &sub_display,
+                &sub_origin,
+                depth + 1,
+                budget,
+                sources,
+            )?
         };
         subcharts.push(sub);
     }
@@ -713,6 +740,23 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn subcharts_nest_at_most_16_deep() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut path = dir.path().to_path_buf();
+        for _ in 0..=MAX_DEPTH + 1 {
+            std::fs::create_dir_all(&path).unwrap();
+            std::fs::write(
+                path.join("Chart.yaml"),
+                "apiVersion: v2\nname: n\nversion: 1.0.0\n",
+            )
+            .unwrap();
+            path = path.join("charts/n");
+        }
+        let error = Chart::load(dir.path(), &mut SourceMap::default()).unwrap_err();
+        assert_eq!(error.message, "subcharts nest deeper than 16 levels");
     }
 
     #[cfg(unix)]
