@@ -68,6 +68,10 @@ pub struct PreparedTemplate {
     pub render: bool,
     /// The template's `.` (`.Values`, `.Release`, `.Chart`, …).
     pub data: Value,
+    /// Where its `.Values` sits in the root chart's values (`[]` for the
+    /// root chart, `["sub"]` for a subchart): prefix it to a path before
+    /// looking it up in [`Prepared::origins`].
+    pub values_path: Vec<String>,
 }
 
 /// What the engine needs to render a chart.
@@ -188,6 +192,7 @@ pub fn prepare(
     collect(
         &scope,
         &Value::map(final_values.clone()),
+        &[],
         "",
         &context,
         &mut templates,
@@ -593,9 +598,11 @@ struct Context {
 
 /// Adds the templates and CRDs of `scope` and its subcharts; returns the
 /// chart's render scope (what `.Subcharts.<name>` shows).
+#[allow(clippy::too_many_arguments)]
 fn collect(
     scope: &Scope<'_>,
     values: &Value,
+    values_path: &[String],
     parent_path: &str,
     context: &Context,
     templates: &mut Vec<PreparedTemplate>,
@@ -661,9 +668,12 @@ fn collect(
             Value::Map(m) => m.get(&sub.name).cloned().unwrap_or_default(),
             _ => Value::Nil,
         };
+        let mut sub_values_path = values_path.to_vec();
+        sub_values_path.push(sub.name.clone());
         let sub_data = collect(
             sub,
             &sub_values,
+            &sub_values_path,
             &children_path,
             context,
             &mut nested,
@@ -684,6 +694,7 @@ fn collect(
             file,
             render,
             data: Value::map(template_data),
+            values_path: values_path.to_vec(),
         });
     }
     templates.extend(nested);
@@ -755,6 +766,8 @@ mod tests {
             field(&field(audit, "Chart"), "Name"),
             Value::string("audit")
         );
+        assert_eq!(prepared.templates[5].values_path, ["audit"]);
+        assert!(prepared.templates[2].values_path.is_empty());
         assert_eq!(field(&field(audit, "Chart"), "IsRoot"), Value::Bool(false));
         assert_eq!(
             field(&field(audit, "Template"), "BasePath"),
