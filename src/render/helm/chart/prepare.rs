@@ -296,33 +296,39 @@ fn record_paths(map: &Map, prefix: &mut Vec<String>, span: Span, origins: &mut V
 fn build_scope<'a>(chart: &'a Chart, name: String, diagnostics: &mut Vec<Diagnostic>) -> Scope<'a> {
     let mut metadata = chart.metadata.clone();
     metadata.name = name.clone();
-    let mut used = vec![false; chart.subcharts.len()];
-    let mut subcharts = Vec::new();
+    let matches = |sub: &Chart, dependency: &Dependency| {
+        sub.metadata.name == dependency.name
+            && (dependency.version.is_empty()
+                || kube_version::is_compatible(&dependency.version, &sub.metadata.version)
+                    .unwrap_or(false))
+    };
+    // As Helm: vendored charts that no dependency names (at a compatible
+    // version) come first and are always rendered; then each dependency,
+    // in order, under its alias (one chart can serve several aliases).
+    let mut subcharts: Vec<Scope<'a>> = chart
+        .subcharts
+        .iter()
+        .filter(|sub| !metadata.dependencies.iter().any(|d| matches(sub, d)))
+        .map(|sub| build_scope(sub, sub.metadata.name.clone(), diagnostics))
+        .collect();
     let mut missing = Vec::new();
     for dependency in &mut metadata.dependencies {
-        let found = chart.subcharts.iter().enumerate().find(|(i, sub)| {
-            sub.metadata.name == dependency.name && (!used[*i] || !dependency.alias.is_empty())
-        });
-        let Some((index, sub)) = found else {
-            missing.push(dependency.clone());
+        let Some(sub) = chart.subcharts.iter().find(|sub| matches(sub, dependency)) else {
+            // Helm only refuses a dependency whose name is not vendored; one
+            // vendored at another version is rendered as undeclared above.
+            if !chart
+                .subcharts
+                .iter()
+                .any(|sub| sub.metadata.name == dependency.name)
+            {
+                missing.push(dependency.clone());
+            }
             continue;
         };
-        used[index] = true;
         if !dependency.alias.is_empty() {
             dependency.name = dependency.alias.clone();
         }
         subcharts.push(build_scope(sub, dependency.name.clone(), diagnostics));
-    }
-    // Vendored charts not declared in Chart.yaml are always rendered.
-    for (index, sub) in chart.subcharts.iter().enumerate() {
-        if !used[index]
-            && !metadata
-                .dependencies
-                .iter()
-                .any(|d| d.name == sub.metadata.name)
-        {
-            subcharts.push(build_scope(sub, sub.metadata.name.clone(), diagnostics));
-        }
     }
     for dependency in &missing {
         let mut diagnostic = Diagnostic::new(
@@ -982,6 +988,35 @@ mod tests {
         };
         let errors = prepare(&chart, &missing, &mut sources).unwrap_err();
         assert!(errors[0].message.starts_with("cannot read values file"));
+    }
+
+    /// `helm template` 3.17.3 renders `sub` under its own name when the
+    /// declared version does not match the vendored one, and says nothing.
+    #[test]
+    fn a_dependency_at_another_version_is_rendered_as_undeclared() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("charts/sub/templates")).unwrap();
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: p3\nversion: 0.1.0\ndependencies:\n- name: sub\n  version: 9.0.0\n  alias: other\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("charts/sub/Chart.yaml"),
+            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("charts/sub/templates/a.yaml"), "a: 1\n").unwrap();
+        let mut sources = SourceMap::default();
+        let chart = Chart::load(dir.path(), &mut sources).unwrap();
+        let prepared = prepare(&chart, &RenderOptions::default(), &mut sources).unwrap();
+        let names: Vec<&str> = prepared.templates.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["p3/charts/sub/templates/a.yaml"]);
+        assert!(
+            prepared.diagnostics.is_empty(),
+            "{:?}",
+            prepared.diagnostics
+        );
     }
 
     #[test]
