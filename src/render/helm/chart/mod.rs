@@ -11,8 +11,8 @@
 //!    [`manifests::print_manifests`] prints it as `helm template` does.
 
 pub mod archive;
+pub mod constraint;
 pub mod helmignore;
-pub mod kube_version;
 pub mod load;
 pub mod manifests;
 pub mod objects;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use super::kube_version;
+use super::constraint;
 use super::load::{Chart, Dependency, ImportValue, Metadata};
 use super::manifests::CrdFile;
 use super::objects::{self, Files};
@@ -168,7 +168,7 @@ pub fn prepare(
         .map_err(|e| vec![values_error(&chart.path, e)])?;
     let constraint = &chart.metadata.kube_version;
     if !constraint.is_empty()
-        && !kube_version::is_compatible(constraint, &kube_version).unwrap_or(false)
+        && !constraint::is_compatible(constraint, &kube_version).unwrap_or(false)
     {
         diagnostics.push(Diagnostic::new(
             DiagnosticLevel::Error,
@@ -299,7 +299,7 @@ fn build_scope<'a>(chart: &'a Chart, name: String, diagnostics: &mut Vec<Diagnos
     let matches = |sub: &Chart, dependency: &Dependency| {
         sub.metadata.name == dependency.name
             && (dependency.version.is_empty()
-                || kube_version::is_compatible(&dependency.version, &sub.metadata.version)
+                || constraint::is_compatible(&dependency.version, &sub.metadata.version)
                     .unwrap_or(false))
     };
     // As Helm: vendored charts that no dependency names (at a compatible

@@ -1,5 +1,5 @@
-//! Chart.yaml's `kubeVersion` constraint, checked like Helm (Masterminds
-//! semver v3): `||` alternatives of constraints joined by `,` or blanks;
+//! Semantic version constraints, checked like Helm (Masterminds semver v3)
+//! for Chart.yaml's `kubeVersion` and dependency `version`s: `||` alternatives of constraints joined by `,` or blanks;
 //! `=`, `!=`, `>`, `<`, `>=`, `<=`, `~`, `^`, wildcards (`1.2.x`, `1.2`) and
 //! hyphen ranges. A version with a pre-release (`v1.29.3-gke.1`) satisfies
 //! only constraints that carry a pre-release themselves (`>=1.25.0-0`).
@@ -157,8 +157,8 @@ fn satisfies(constraint: &str, version: &Version) -> Option<bool> {
     })
 }
 
-/// Whether Kubernetes `version` satisfies a chart's `kubeVersion`; `Err`
-/// when the constraint or version cannot be read.
+/// Whether `version` satisfies `constraint` (a chart's `kubeVersion`, a
+/// dependency's `version`); `Err` when either cannot be read.
 pub fn is_compatible(constraint: &str, version: &str) -> Result<bool, String> {
     let (version, _) =
         Version::parse(version).ok_or_else(|| format!("invalid version {version:?}"))?;
