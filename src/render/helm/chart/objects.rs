@@ -175,9 +175,9 @@ pub fn chart(metadata: &Metadata, is_root: bool) -> Value {
         .iter()
         .map(|(k, v)| (k.clone(), Value::string(v.as_str())))
         .collect();
-    record(
-        "*chart.Metadata",
-        vec![
+    let metadata_record = Record {
+        type_name: "chart.Metadata",
+        fields: vec![
             ("Name", Value::string(metadata.name.as_str())),
             ("Home", Value::string(metadata.home.as_str())),
             ("Sources", strings(&metadata.sources)),
@@ -201,9 +201,41 @@ pub fn chart(metadata: &Metadata, is_root: bool) -> Value {
                 Value::list(metadata.dependencies.iter().map(dependency).collect()),
             ),
             ("Type", Value::string(metadata.chart_type.as_str())),
-            ("IsRoot", Value::Bool(is_root)),
         ],
-    )
+    };
+    Value::Object(Rc::new(ChartObject {
+        metadata: metadata_record,
+        is_root,
+    }))
+}
+
+/// `.Chart`: Helm passes `struct { chart.Metadata; IsRoot bool }`, so the
+/// metadata's fields are promoted and `{{ .Chart }}` prints `{{…} true}`.
+struct ChartObject {
+    metadata: Record,
+    is_root: bool,
+}
+
+impl GoObject for ChartObject {
+    fn type_name(&self) -> &str {
+        "struct { chart.Metadata; IsRoot bool }"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "IsRoot" => Some(Value::Bool(self.is_root)),
+            "Metadata" => Some(Value::Object(Rc::new(Record {
+                type_name: self.metadata.type_name,
+                fields: self.metadata.fields.clone(),
+            }))),
+            _ => self.metadata.field(name),
+        }
+    }
+    fn method(&self, _name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn display(&self) -> String {
+        format!("{{{} {}}}", self.metadata.display(), self.is_root)
+    }
 }
 
 /// `.Capabilities.KubeVersion`.
@@ -750,6 +782,27 @@ mod tests {
                 .unwrap(),
             Value::Bool(false)
         );
+    }
+
+    #[test]
+    fn chart_object_like_helm() {
+        let metadata = Metadata {
+            name: "c".to_string(),
+            version: "0.1.0".to_string(),
+            api_version: "v2".to_string(),
+            ..Metadata::default()
+        };
+        let Value::Object(chart) = chart(&metadata, true) else {
+            panic!()
+        };
+        assert_eq!(chart.type_name(), "struct { chart.Metadata; IsRoot bool }");
+        // What `{{ .Chart }}` printed in helm 3.17.3 for the same Chart.yaml.
+        assert_eq!(
+            chart.display(),
+            "{{c  [] 0.1.0  [] []  v2    false map[]  [] } true}"
+        );
+        assert_eq!(chart.field("Name"), Some(Value::string("c")));
+        assert_eq!(chart.field("IsRoot"), Some(Value::Bool(true)));
     }
 
     #[test]
