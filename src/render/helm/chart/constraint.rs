@@ -77,7 +77,7 @@ fn bump(version: &Version, wildcard_from: usize) -> Version {
     if wildcard_from == 0 {
         core = [u64::MAX, 0, 0];
     } else {
-        core[index] += 1;
+        core[index] = core[index].saturating_add(1);
         for part in core.iter_mut().skip(index + 1) {
             *part = 0;
         }
@@ -236,5 +236,9 @@ mod tests {
         }
         assert!(is_compatible(">>1", "v1.32.0").is_err());
         assert!(is_compatible("banana", "v1.32.0").is_err());
+        assert_eq!(
+            is_compatible("18446744073709551615.x", "v1.32.0"),
+            Ok(false)
+        );
     }
 }
