@@ -88,6 +88,12 @@ pub enum DiagnosticCode {
     TerraformUnsupported,
     /// A Terraform plan (JSON) that could not be read, in whole or in part.
     TerraformPlan,
+    /// A Helm chart could not be loaded (Chart.yaml, archive, layout).
+    HelmChart,
+    /// Helm values could not be read, parsed or validated.
+    HelmValues,
+    /// A dependency of a Helm chart is not vendored in `charts/`.
+    HelmDependency,
 }
 
 impl DiagnosticCode {
@@ -119,6 +125,9 @@ impl DiagnosticCode {
             DiagnosticCode::TerraformEvaluation => "terraform-evaluation",
             DiagnosticCode::TerraformUnsupported => "terraform-unsupported",
             DiagnosticCode::TerraformPlan => "terraform-plan",
+            DiagnosticCode::HelmChart => "helm-chart",
+            DiagnosticCode::HelmValues => "helm-values",
+            DiagnosticCode::HelmDependency => "helm-dependency",
         }
     }
 }
