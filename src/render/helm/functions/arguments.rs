@@ -211,11 +211,6 @@ pub fn list_items(value: &Value) -> Option<Vec<Value>> {
     }
 }
 
-/// Sprig's message for a list function given something else.
-pub fn cannot_find(name: &str, value: &Value) -> String {
-    format!("Cannot find {name} on type {}", kind_name(value))
-}
-
 /// Go's `reflect.Kind` name of a value (`kindOf`).
 pub fn kind_name(value: &Value) -> &'static str {
     match value {

@@ -9,7 +9,13 @@ use std::cell::Cell;
 use super::value::Value;
 
 mod arguments;
+mod dicts;
+mod flow;
+mod lists;
+mod math;
 mod strings;
+
+pub use dicts::mutated_argument;
 #[cfg(test)]
 mod tests;
 
@@ -49,7 +55,13 @@ pub struct FunctionDef {
 
 /// Every function of this module.
 pub fn all() -> Vec<FunctionDef> {
-    let families: &[&[FunctionDef]] = &[strings::FUNCTIONS];
+    let families: &[&[FunctionDef]] = &[
+        strings::FUNCTIONS,
+        math::FUNCTIONS,
+        flow::FUNCTIONS,
+        lists::FUNCTIONS,
+        dicts::FUNCTIONS,
+    ];
     families
         .iter()
         .flat_map(|family| family.iter())

@@ -165,3 +165,197 @@ mod strings {
         );
     }
 }
+
+mod math {
+    use super::*;
+
+    #[test]
+    fn integers_cast_their_arguments() {
+        assert_eq!(out("int", &[s("010")]), "8");
+        assert_eq!(out("int", &[s("1.0")]), "1");
+        assert_eq!(out("int", &[f(1.5)]), "1");
+        assert_eq!(out("add", &[i(1), s("2"), f(1.5)]), "4");
+        assert_eq!(out("mul", &[i(2), s("3"), i(4)]), "24");
+        assert_eq!(out("max", &[i(1), i(5), s("3")]), "5");
+        assert_eq!(out("min", &[i(3)]), "3");
+        assert_eq!(out("mod", &[i(7), i(3)]), "1");
+        assert_eq!(
+            out("div", &[i(1), i(0)]),
+            "error: runtime error: integer divide by zero"
+        );
+        assert_eq!(out("toDecimal", &[s("0777")]), "511");
+        assert_eq!(out("toDecimal", &[i(10)]), "8");
+        assert_eq!(out("atoi", &[s("12x")]), "0");
+        assert_eq!(out("atoi", &[s(" 12")]), "0");
+        assert_eq!(out("float64", &[s("1e3")]), "1000");
+    }
+
+    #[test]
+    fn floats() {
+        assert_eq!(out("addf", &[f(0.1), f(0.2)]), "0.3");
+        assert_eq!(out("mulf", &[f(1.1), i(3)]), "3.3");
+        assert_eq!(out("divf", &[i(1), i(3)]), "0.3333333333333333");
+        assert_eq!(out("subf", &[i(1), f(0.9)]), "0.1");
+        assert_eq!(out("add1f", &[f(1.5)]), "2.5");
+        assert_eq!(out("maxf", &[i(1), f(2.5), s("x")]), "2.5");
+        assert_eq!(out("round", &[f(2.555), i(2)]), "2.56");
+        assert_eq!(out("round", &[f(1.4), i(0), f(0.4)]), "1");
+        assert_eq!(out("ceil", &[s("1.2")]), "2");
+        assert_eq!(out("floor", &[f(-1.5)]), "-2");
+        assert_eq!(out("divf", &[i(1), i(0)]), "error: decimal division by 0");
+    }
+}
+
+mod flow {
+    use super::*;
+
+    #[test]
+    fn defaults_and_emptiness() {
+        assert_eq!(out("default", &[s("d"), i(0)]), "d");
+        assert_eq!(out("default", &[s("d")]), "d");
+        assert_eq!(out("default", &[s("d"), s("x")]), "x");
+        assert_eq!(out("empty", &[m(&[("a", i(1))])]), "false");
+        assert_eq!(out("empty", &[f(0.0)]), "true");
+        assert_eq!(out("coalesce", &[Value::Nil, s(""), i(0), s("x")]), "x");
+        assert_eq!(out("ternary", &[i(1), i(2), Value::Bool(true)]), "1");
+        assert_eq!(
+            out("ternary", &[i(1), i(2), f(1.0)]),
+            "error: wrong type for value; expected bool; got float64"
+        );
+        assert_eq!(out("all", &[i(1), s("a")]), "true");
+        assert_eq!(out("any", &[i(0), s("")]), "false");
+    }
+
+    #[test]
+    fn types() {
+        assert_eq!(out("typeOf", &[i(1)]), "int");
+        assert_eq!(out("typeOf", &[f(1.0)]), "float64");
+        assert_eq!(out("typeOf", &[l(vec![i(1)])]), "[]interface {}");
+        assert_eq!(out("kindOf", &[m(&[])]), "map");
+        assert_eq!(out("kindOf", &[Value::Nil]), "invalid");
+        assert_eq!(out("typeIsLike", &[s("float64"), f(1.0)]), "true");
+        assert_eq!(out("deepEqual", &[i(1), f(1.0)]), "false");
+    }
+}
+
+mod lists {
+    use super::*;
+
+    #[test]
+    fn list_functions() {
+        assert_eq!(out("first", &[l(vec![])]), "<nil>");
+        assert_eq!(out("rest", &[l(vec![])]), "[]");
+        assert_eq!(out("last", &[l(vec![i(1), i(2)])]), "2");
+        assert_eq!(out("initial", &[l(vec![i(1), i(2), i(3)])]), "[1 2]");
+        assert_eq!(
+            out("uniq", &[l(vec![i(1), i(1), s("a"), s("a"), f(1.0)])]),
+            "[1 a 1]"
+        );
+        assert_eq!(
+            out("without", &[l(vec![i(1), i(2), i(1), i(3)]), i(1), i(3)]),
+            "[2]"
+        );
+        assert_eq!(out("has", &[i(1), l(vec![i(1), i(2)])]), "true");
+        assert_eq!(out("has", &[i(1), Value::Nil]), "false");
+        assert_eq!(out("slice", &[l(vec![i(1), i(2), i(3)]), i(1)]), "[2 3]");
+        assert_eq!(out("slice", &[l(vec![i(1), i(2), i(3)]), i(1), i(2)]), "[2]");
+        assert_eq!(out("slice", &[l(vec![])]), "<nil>");
+        assert_eq!(
+            out("concat", &[l(vec![i(1)]), l(vec![i(2), i(3)])]),
+            "[1 2 3]"
+        );
+        assert_eq!(out("reverse", &[l(vec![i(1), i(2), i(3)])]), "[3 2 1]");
+        assert_eq!(out("chunk", &[i(2), l(vec![i(1), i(2), i(3)])]), "[[1 2] [3]]");
+        assert_eq!(
+            out("compact", &[l(vec![i(0), i(1), s(""), Value::Nil, s("a")])]),
+            "[1 a]"
+        );
+        assert_eq!(out("prepend", &[l(vec![i(1)]), i(0)]), "[0 1]");
+        assert_eq!(out("append", &[l(vec![i(1)]), i(2)]), "[1 2]");
+    }
+
+    #[test]
+    fn list_errors() {
+        assert_eq!(
+            out("first", &[s("abc")]),
+            "error: Cannot find first on type string"
+        );
+        assert_eq!(out("has", &[i(1), s("abc")]), "error: Cannot find has on type string");
+        assert_eq!(
+            out("slice", &[l(vec![i(1), i(2)]), i(1), i(5)]),
+            "error: reflect.Value.Slice: slice index out of bounds"
+        );
+        assert_eq!(
+            out("concat", &[l(vec![i(1)]), i(2)]),
+            "error: Cannot concat type int as list"
+        );
+        assert_eq!(out("append", &[s("x"), i(1)]), "error: Cannot push on type string");
+    }
+}
+
+mod dicts {
+    use super::*;
+
+    #[test]
+    fn merges_like_mergo() {
+        let dst = m(&[
+            ("a", Value::Bool(false)),
+            ("b", s("")),
+            ("c", i(1)),
+            ("n", m(&[("x", i(1))])),
+        ]);
+        let src = m(&[
+            ("a", Value::Bool(true)),
+            ("b", s("s")),
+            ("c", i(2)),
+            ("d", i(3)),
+            ("n", m(&[("x", i(2)), ("y", i(3))])),
+        ]);
+        assert_eq!(out("merge", &[dst, src]), "map[a:true b:s c:1 d:3 n:map[x:1 y:3]]");
+        let dst = m(&[("a", i(1)), ("b", i(2)), ("n", m(&[("x", i(1)), ("z", i(0))]))]);
+        let src = m(&[("a", i(0)), ("b", Value::Nil), ("n", m(&[("x", i(2)), ("y", i(3))]))]);
+        assert_eq!(
+            out("mergeOverwrite", &[dst, src]),
+            "map[a:0 b:<nil> n:map[x:2 y:3 z:0]]"
+        );
+        assert_eq!(
+            out("merge", &[m(&[("n", i(1))]), m(&[("n", m(&[("x", i(1))]))])]),
+            "map[n:1]"
+        );
+        assert_eq!(
+            out("mergeOverwrite", &[m(&[("l", l(vec![i(1)]))]), m(&[("l", l(vec![]))])]),
+            "map[l:[]]"
+        );
+    }
+
+    #[test]
+    fn dict_functions() {
+        assert_eq!(out("dict", &[s("a"), i(1), s("b")]), "map[a:1 b:]");
+        assert_eq!(out("dict", &[i(1), i(2)]), "map[1:2]");
+        assert_eq!(out("get", &[m(&[]), s("zz")]), "");
+        assert_eq!(
+            out(
+                "pluck",
+                &[s("a"), m(&[("a", i(1))]), m(&[("b", i(2))]), m(&[("a", i(3))])]
+            ),
+            "[1 3]"
+        );
+        assert_eq!(out("pick", &[m(&[("a", i(1)), ("b", i(2))]), s("a"), s("c")]), "map[a:1]");
+        assert_eq!(out("omit", &[m(&[("a", i(1)), ("b", i(2))]), s("a")]), "map[b:2]");
+        assert_eq!(out("values", &[m(&[("b", i(1)), ("a", i(2))])]), "[2 1]");
+        assert_eq!(out("set", &[m(&[("a", i(1))]), s("b"), i(2)]), "map[a:1 b:2]");
+        assert_eq!(out("unset", &[m(&[("a", i(1))]), s("a")]), "map[]");
+        assert_eq!(super::super::mutated_argument("set"), Some(0));
+    }
+
+    #[test]
+    fn dig_paths() {
+        let data = m(&[("a", m(&[("b", i(1))]))]);
+        assert_eq!(out("dig", &[s("a"), s("b"), s("def"), data.clone()]), "1");
+        assert_eq!(out("dig", &[s("a"), s("x"), s("def"), data]), "def");
+        assert_eq!(
+            out("dig", &[s("a"), s("b"), s("def"), m(&[("a", i(1))])]),
+            "error: interface conversion: interface {} is int, not map[string]interface {}"
+        );
+    }
+}
