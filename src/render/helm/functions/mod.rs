@@ -10,10 +10,13 @@ use super::value::Value;
 
 mod arguments;
 mod dicts;
+mod encoding;
 mod flow;
+mod json;
 mod lists;
 mod math;
 mod strings;
+mod yaml;
 
 pub use dicts::mutated_argument;
 #[cfg(test)]
@@ -61,6 +64,8 @@ pub fn all() -> Vec<FunctionDef> {
         flow::FUNCTIONS,
         lists::FUNCTIONS,
         dicts::FUNCTIONS,
+        json::FUNCTIONS,
+        encoding::FUNCTIONS,
     ];
     families
         .iter()

@@ -359,3 +359,229 @@ mod dicts {
         );
     }
 }
+
+mod yaml_json {
+    use super::*;
+
+    #[test]
+    fn to_yaml_quotes_wraps_and_folds_like_helm() {
+        let strings = [
+            "true", "1.0", "", "null", "yes", "Yes", "on", "y", "~", "a\nb\n", "a\nb", " lead",
+            "trail ", "a: b", "#x", "- x", "*a", "&a", "!t", "%x", "@x", "`x", "{x", "[x", "x]",
+            "'q'", "\"dq\"", "0x10", "0o17", "1e3", "01", ".5", "-", "1_000", "2001-12-14",
+            "12:30", "\u{e9}", "tab\there", "x\ty", ": x", "a #b", "a# b", "?", "? x", "|", ">",
+            "=", "<<", ".inf", ".NaN", "NULL", "False", "OFF",
+            "this is a long string with many words that goes beyond eighty characters for sure yes indeed",
+            "  two leading spaces\nand lines",
+            "trailing newlines\n\n",
+            "line\r\nwin",
+            "\u{1}ctl",
+        ];
+        let mut items: Vec<Value> = strings.iter().map(|t| s(t)).collect();
+        items.extend([
+            f(1e6),
+            f(0.000001),
+            f(123456789.0),
+            f(1.0),
+            f(-3.0),
+            Value::Bool(true),
+            Value::Nil,
+            l(vec![]),
+            m(&[]),
+            l(vec![l(vec![f(1.0), f(2.0)]), l(vec![f(3.0)])]),
+            l(vec![
+                m(&[("a", f(1.0)), ("b", l(vec![s("x"), Value::Bool(true)]))]),
+                m(&[("c", m(&[("d", s("e"))]))]),
+            ]),
+        ]);
+        let expected = r#"- "true"
+- "1.0"
+- ""
+- "null"
+- "yes"
+- "Yes"
+- "on"
+- "y"
+- "~"
+- |
+  a
+  b
+- |-
+  a
+  b
+- ' lead'
+- 'trail '
+- 'a: b'
+- '#x'
+- '- x'
+- '*a'
+- '&a'
+- '!t'
+- '%x'
+- '@x'
+- '`x'
+- '{x'
+- '[x'
+- x]
+- '''q'''
+- '"dq"'
+- "0x10"
+- "0o17"
+- "1e3"
+- "01"
+- ".5"
+- '-'
+- "1_000"
+- "2001-12-14"
+- "12:30"
+- é
+- "tab\there"
+- "x\ty"
+- ': x'
+- 'a #b'
+- a# b
+- '?'
+- '? x'
+- '|'
+- '>'
+- =
+- <<
+- ".inf"
+- ".NaN"
+- "NULL"
+- "False"
+- "OFF"
+- this is a long string with many words that goes beyond eighty characters for sure
+  yes indeed
+- |2-
+    two leading spaces
+  and lines
+- |+
+  trailing newlines
+
+- "line\r\nwin"
+- "\x01ctl"
+- 1000000
+- 1e-06
+- 123456789
+- 1
+- -3
+- true
+- null
+- []
+- {}
+- - - 1
+    - 2
+  - - 3
+- - a: 1
+    b:
+    - x
+    - true
+  - c:
+      d: e"#;
+        assert_eq!(out("toYaml", &[l(items)]), expected);
+    }
+
+    #[test]
+    fn to_yaml_sorts_keys_as_go_yaml() {
+        let value = m(&[
+            ("a10", i(1)),
+            ("a2", i(2)),
+            ("_x", i(3)),
+            ("B", i(4)),
+            ("b", i(5)),
+            ("a", l(vec![])),
+            ("e", m(&[])),
+        ]);
+        assert_eq!(out("toYaml", &[value]), "_x: 3\nB: 4\na: []\na2: 2\na10: 1\nb: 5\ne: {}");
+        assert_eq!(out("toYaml", &[Value::Nil]), "null");
+        assert_eq!(out("toYaml", &[f(f64::NAN)]), "");
+    }
+
+    #[test]
+    fn to_yaml_pretty_indents_sequences() {
+        let value = m(&[
+            ("l", l(vec![i(1), s("yes"), m(&[("a", i(1))])])),
+            ("f", f(1e6)),
+            (
+                "long",
+                s("this is a long string with many words that goes beyond eighty characters for sure yes indeed"),
+            ),
+        ]);
+        assert_eq!(
+            out("toYamlPretty", &[value]),
+            "f: 1e+06\nl:\n  - 1\n  - \"yes\"\n  - a: 1\nlong: this is a long string with many words that goes beyond eighty characters for sure yes indeed"
+        );
+    }
+
+    #[test]
+    fn json_encoding() {
+        let value = m(&[
+            ("h", s("<a&b>")),
+            ("f", f(1e-7)),
+            ("g", f(1e21)),
+            ("u", s("\u{2028}")),
+        ]);
+        assert_eq!(
+            out("toJson", &[value]),
+            r#"{"f":1e-7,"g":1e+21,"h":"\u003ca\u0026b\u003e","u":"\u2028"}"#
+        );
+        assert_eq!(out("toRawJson", &[m(&[("h", s("<a>"))])]), r#"{"h":"<a>"}"#);
+        assert_eq!(
+            out("toPrettyJson", &[m(&[("a", l(vec![i(1), m(&[])])), ("b", l(vec![]))])]),
+            "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": []\n}"
+        );
+        assert_eq!(out("toJson", &[f(f64::INFINITY)]), "");
+        assert_eq!(
+            out("mustToJson", &[f(f64::NAN)]),
+            "error: json: unsupported value: NaN"
+        );
+    }
+
+    #[test]
+    fn decoding_reports_errors_in_the_result() {
+        let cases = [
+            ("fromYaml", "[1]", "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]"),
+            ("fromYaml", "x", "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}]"),
+            ("fromYaml", "", "map[]"),
+            ("fromYamlArray", "a: 1", "[error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}]"),
+            ("fromJson", "[1]", "map[Error:json: cannot unmarshal array into Go value of type map[string]interface {}]"),
+            ("fromJson", "", "map[Error:unexpected end of JSON input]"),
+            ("fromJsonArray", "{}", "[json: cannot unmarshal object into Go value of type []interface {}]"),
+            ("fromJson", "{\"a\":1}", "map[a:1]"),
+        ];
+        for (name, text, expected) in cases {
+            assert_eq!(out(name, &[s(text)]), expected, "{name} {text:?}");
+        }
+        let decoded = call("fromYaml", &[s("a: 1\nb: yes")]).unwrap();
+        let Value::Map(map) = decoded else { panic!() };
+        assert_eq!(map["a"].type_name(), "float64");
+        assert_eq!(map["b"].type_name(), "bool");
+        assert!(out("fromYaml", &[s("a: [")]).starts_with("map[Error:error converting YAML to JSON: yaml: line 1: "));
+        assert_eq!(
+            out("mustFromJson", &[s("")]),
+            "error: unexpected end of JSON input"
+        );
+    }
+}
+
+mod encoding {
+    use super::*;
+
+    #[test]
+    fn encodings_and_sums() {
+        assert_eq!(out("b64enc", &[s("hello")]), "aGVsbG8=");
+        assert_eq!(out("b64dec", &[s("aGVsbG8=")]), "hello");
+        assert_eq!(out("b32enc", &[s("hello")]), "NBSWY3DP");
+        assert_eq!(out("b32dec", &[s("NBSWY3DP")]), "hello");
+        assert_eq!(out("sha1sum", &[s("hello")]), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+        assert_eq!(
+            out("sha256sum", &[s("hello")]),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(out("adler32sum", &[s("hello")]), "103547413");
+        assert_eq!(out("b64dec", &[s("a")]), "illegal base64 data at input byte 0");
+        assert_eq!(out("b64dec", &[s("aGVsbG8")]), "illegal base64 data at input byte 4");
+        assert_eq!(out("b32dec", &[s("x")]), "illegal base32 data at input byte 0");
+    }
+}
