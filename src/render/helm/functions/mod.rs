@@ -15,6 +15,7 @@ mod flow;
 mod json;
 mod lists;
 mod math;
+mod semver;
 mod strings;
 mod yaml;
 
@@ -66,6 +67,7 @@ pub fn all() -> Vec<FunctionDef> {
         dicts::FUNCTIONS,
         json::FUNCTIONS,
         encoding::FUNCTIONS,
+        semver::FUNCTIONS,
     ];
     families
         .iter()

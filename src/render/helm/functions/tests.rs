@@ -585,3 +585,61 @@ mod encoding {
         assert_eq!(out("b32dec", &[s("x")]), "illegal base32 data at input byte 0");
     }
 }
+
+mod semver {
+    use super::*;
+
+    #[test]
+    fn constraints_match_like_masterminds() {
+        let cases = [
+            (">=1.19-0", "v1.30.0", true),
+            ("^1.2", "1.9.0", true),
+            ("~1.2", "1.3.0", false),
+            ("1.2.x", "1.2.9", true),
+            ("*", "1.0.0-beta", false),
+            (">1.2", "1.2.5", false),
+            ("<=1.2", "1.2.5", true),
+            ("1.2 - 1.4", "1.4.9", true),
+            (">=1 <2 || 3", "3.1.0", true),
+            ("!=1.2.x", "1.2.3", false),
+            ("^0.2.3", "0.2.9", true),
+            ("^0.2.3", "0.3.0", false),
+            (">1.0.0-alpha", "1.0.0-beta.2", true),
+            ("<1.0.0-alpha.10", "1.0.0-alpha.9", true),
+        ];
+        for (constraint, version, expected) in cases {
+            assert_eq!(
+                out("semverCompare", &[s(constraint), s(version)]),
+                expected.to_string(),
+                "{constraint} {version}"
+            );
+        }
+        assert_eq!(
+            out("semverCompare", &[s("foo"), s("1.0.0")]),
+            "error: improper constraint: foo"
+        );
+        assert_eq!(
+            out("semverCompare", &[s("1"), s("x")]),
+            "error: Invalid Semantic Version"
+        );
+    }
+
+    #[test]
+    fn versions_have_fields() {
+        let Value::Object(version) = call("semver", &[s("v1.2.3-rc.1+b5")]).unwrap() else {
+            panic!("not an object")
+        };
+        let fields: Vec<String> = ["Major", "Minor", "Patch", "Prerelease", "Metadata", "Original"]
+            .iter()
+            .map(|name| version.field(name).unwrap().to_string())
+            .collect();
+        assert_eq!(fields, ["1", "2", "3", "rc.1", "b5", "v1.2.3-rc.1+b5"]);
+        assert_eq!(version.display(), "1.2.3-rc.1+b5");
+        assert_eq!(version.type_name(), "*semver.Version");
+        assert_eq!(out("semver", &[s("1.2")]), "1.2.0");
+        assert_eq!(out("semver", &[s("1.02.3")]), "1.2.3");
+        assert_eq!(out("semver", &[s("1.2.3.4")]), "error: Invalid Semantic Version");
+        let other = call("semver", &[s("1.2.3")]).unwrap();
+        assert_eq!(version.method("Compare", &[other]).unwrap().unwrap().to_string(), "-1");
+    }
+}
