@@ -15,6 +15,9 @@ mod flow;
 mod json;
 mod lists;
 mod math;
+mod network;
+mod paths;
+mod regex;
 mod semver;
 mod strings;
 mod yaml;
@@ -68,6 +71,9 @@ pub fn all() -> Vec<FunctionDef> {
         json::FUNCTIONS,
         encoding::FUNCTIONS,
         semver::FUNCTIONS,
+        regex::FUNCTIONS,
+        paths::FUNCTIONS,
+        network::FUNCTIONS,
     ];
     families
         .iter()

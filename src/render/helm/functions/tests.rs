@@ -643,3 +643,90 @@ mod semver {
         assert_eq!(version.method("Compare", &[other]).unwrap().unwrap().to_string(), "-1");
     }
 }
+
+mod regex {
+    use super::*;
+
+    #[test]
+    fn regex_functions() {
+        assert_eq!(out("regexFindAll", &[s("[a-c]"), s("abcdab"), i(2)]), "[a b]");
+        assert_eq!(out("regexFindAll", &[s("a*"), s("baaab"), i(-1)]), "[ aaa ]");
+        assert_eq!(out("regexSplit", &[s("a"), s("banana"), i(-1)]), "[b n n ]");
+        assert_eq!(out("regexSplit", &[s("a*"), s("banana"), i(-1)]), "[b n n ]");
+        assert_eq!(out("regexSplit", &[s("x"), s(""), i(-1)]), "[]");
+        assert_eq!(
+            out("regexReplaceAll", &[s("a(x*)b"), s("-ab-axxb-"), s("${1}W")]),
+            "-W-xxW-"
+        );
+        assert_eq!(out("regexReplaceAll", &[s("a(x*)b"), s("-ab-axxb-"), s("$1W")]), "---");
+        assert_eq!(
+            out("regexReplaceAllLiteral", &[s("a(x*)b"), s("-ab-"), s("$1")]),
+            "-$1-"
+        );
+        assert_eq!(out("regexQuoteMeta", &[s("a.b*c")]), "a\\.b\\*c");
+        // Go's \d and \w are ASCII-only.
+        assert_eq!(out("regexMatch", &[s("\\d"), s("\u{663}")]), "false");
+        assert_eq!(out("regexFind", &[s("\\w+"), s("h\u{e9}llo")]), "h");
+        assert_eq!(out("regexMatch", &[s("("), s("x")]), "false");
+    }
+
+    #[test]
+    fn regex_errors() {
+        assert_eq!(
+            out("mustRegexMatch", &[s("("), s("x")]),
+            "error: error parsing regexp: missing closing ): `(`"
+        );
+        assert_eq!(
+            out("regexFind", &[s("("), s("x")]),
+            "error: regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
+        );
+    }
+}
+
+mod paths_and_urls {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        let cases = [
+            ("base", "/a/b/", "b"),
+            ("base", "", "."),
+            ("dir", "a/b/c", "a/b"),
+            ("dir", "", "."),
+            ("ext", "a/b.tar.gz", ".gz"),
+            ("clean", "a//b/../c/.", "a/c"),
+            ("clean", "", "."),
+            ("isAbs", "/x", "true"),
+            ("base", "/", "/"),
+            ("dir", "/a", "/"),
+        ];
+        for (name, path, expected) in cases {
+            assert_eq!(out(name, &[s(path)]), expected, "{name} {path:?}");
+        }
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            out("urlParse", &[s("https://u:p@h.com:80/p/a%20b?q=1#frag")]),
+            "map[fragment:frag host:h.com:80 hostname:h.com opaque: path:/p/a b query:q=1 scheme:https userinfo:u:p]"
+        );
+        assert_eq!(
+            out("urlParse", &[s("mailto:x@y")]),
+            "map[fragment: host: hostname: opaque:x@y path: query: scheme:mailto userinfo:]"
+        );
+        let parts = m(&[
+            ("scheme", s("https")),
+            ("host", s("h")),
+            ("path", s("p q")),
+            ("query", s("a=1")),
+            ("fragment", s("f")),
+            ("userinfo", s("u:p")),
+        ]);
+        assert_eq!(out("urlJoin", &[parts]), "https://u:p@h/p%20q?a=1#f");
+        assert_eq!(
+            out("urlParse", &[s("%zz")]),
+            "error: unable to parse url: parse \"%zz\": invalid URL escape \"%zz\""
+        );
+    }
+}
