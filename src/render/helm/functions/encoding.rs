@@ -50,7 +50,7 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 
 /// Standard base64 decoding, strict about padding as Go's `StdEncoding`;
 /// Go skips `\r` and `\n`.
-fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut buffer = 0u32;
     let mut bits = 0;

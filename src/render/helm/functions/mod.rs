@@ -17,6 +17,7 @@ mod lists;
 mod math;
 mod network;
 mod paths;
+mod random;
 mod regex;
 mod semver;
 mod strings;
@@ -74,6 +75,7 @@ pub fn all() -> Vec<FunctionDef> {
         regex::FUNCTIONS,
         paths::FUNCTIONS,
         network::FUNCTIONS,
+        random::FUNCTIONS,
     ];
     families
         .iter()

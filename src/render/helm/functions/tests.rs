@@ -730,3 +730,61 @@ mod paths_and_urls {
         );
     }
 }
+
+mod random {
+    use super::*;
+
+    #[test]
+    fn generators_are_seeded_and_well_formed() {
+        let first = Env::default();
+        let second = Env::default();
+        let a = call_in(&first, "randAlphaNum", &[i(16)]).unwrap().to_string();
+        let b = call_in(&second, "randAlphaNum", &[i(16)]).unwrap().to_string();
+        assert_eq!(a, b, "same seed, same output");
+        assert_eq!(a.len(), 16);
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric()));
+        let again = call_in(&first, "randAlphaNum", &[i(16)]).unwrap().to_string();
+        assert_ne!(a, again, "the sequence advances");
+        let uuid = call("uuidv4", &[]).unwrap().to_string();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
+        let numeric = call("randNumeric", &[i(8)]).unwrap().to_string();
+        assert!(numeric.bytes().all(|c| c.is_ascii_digit()));
+        let n = call("randInt", &[i(5), i(7)]).unwrap();
+        assert!(matches!(n, Value::Int(5 | 6)));
+        assert_eq!(out("randInt", &[i(5), i(5)]), "error: invalid argument to Intn");
+        let shuffled = call("shuffle", &[s("hello")]).unwrap().to_string();
+        let mut letters: Vec<char> = shuffled.chars().collect();
+        letters.sort();
+        assert_eq!(letters.into_iter().collect::<String>(), "ehllo");
+        let table = all();
+        assert!(table.iter().find(|d| d.name == "randAlphaNum").unwrap().generated);
+        assert!(!table.iter().find(|d| d.name == "trunc").unwrap().generated);
+    }
+
+    #[test]
+    fn certificates_and_keys() {
+        let Value::Object(ca) = call("genCA", &[s("x"), i(1)]).unwrap() else { panic!() };
+        assert_eq!(ca.type_name(), "sprig.certificate");
+        let cert = ca.field("Cert").unwrap().to_string();
+        assert!(cert.starts_with("-----BEGIN CERTIFICATE-----\n"));
+        assert!(cert.ends_with("-----END CERTIFICATE-----\n"));
+        assert!(cert.lines().all(|line| line.len() <= 64));
+        let key = ca.field("Key").unwrap().to_string();
+        assert!(key.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
+        let signed = call(
+            "genSignedCert",
+            &[s("svc"), Value::Nil, l(vec![s("svc.ns")]), i(365), Value::Object(ca)],
+        );
+        assert!(signed.is_ok());
+        assert_eq!(
+            out("genSignedCert", &[s("svc"), Value::Nil, Value::Nil, i(1), s("ca")]),
+            "error: wrong type for value; expected sprig.certificate; got string"
+        );
+        assert_eq!(out("genPrivateKey", &[s("foo")]), "Unknown type foo");
+        assert!(out("genPrivateKey", &[s("ecdsa")]).starts_with("-----BEGIN EC PRIVATE KEY-----"));
+        assert_eq!(out("htpasswd", &[s("a:b"), s("p")]), "invalid username: a:b");
+        let line = out("htpasswd", &[s("admin"), s("p")]);
+        assert!(line.starts_with("admin:$2a$10$") && line.len() == "admin:".len() + 60);
+    }
+}
