@@ -9,6 +9,7 @@ use std::cell::Cell;
 use super::value::Value;
 
 mod arguments;
+mod dates;
 mod dicts;
 mod encoding;
 mod flow;
@@ -76,6 +77,7 @@ pub fn all() -> Vec<FunctionDef> {
         paths::FUNCTIONS,
         network::FUNCTIONS,
         random::FUNCTIONS,
+        dates::FUNCTIONS,
     ];
     families
         .iter()

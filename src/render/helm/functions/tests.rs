@@ -788,3 +788,61 @@ mod random {
         assert!(line.starts_with("admin:$2a$10$") && line.len() == "admin:".len() + 60);
     }
 }
+
+mod dates {
+    use super::*;
+
+    fn date_of(text: &str) -> Value {
+        call("toDate", &[s("2006-01-02"), s(text)]).unwrap()
+    }
+
+    #[test]
+    fn formatting_and_parsing() {
+        assert_eq!(
+            out(
+                "date",
+                &[s("2006-01-02 15:04:05 Mon Jan _2 3PM .000 -0700 MST"), i(0)]
+            ),
+            "1970-01-01 00:00:00 Thu Jan  1 12AM .000 +0000 UTC"
+        );
+        assert_eq!(out("htmlDate", &[i(86400)]), "1970-01-02");
+        assert_eq!(out("unixEpoch", &[date_of("2020-05-06")]), "1588723200");
+        assert_eq!(
+            out("toDate", &[s("2006-01-02"), s("bad")]),
+            "0001-01-01 00:00:00 +0000 UTC"
+        );
+        assert_eq!(
+            out("dateModify", &[s("1h30m"), date_of("2020-05-06")]),
+            "2020-05-06 01:30:00 +0000 UTC"
+        );
+        assert_eq!(
+            out("dateModify", &[s("zz"), date_of("2020-05-06")]),
+            "2020-05-06 00:00:00 +0000 UTC"
+        );
+        assert_eq!(
+            out("dateInZone", &[s("2006-01-02 15:04 MST"), i(0), s("Nowhere/X")]),
+            "1970-01-01 00:00 UTC"
+        );
+        assert_eq!(
+            out("mustToDate", &[s("2006-01-02"), s("bad")]),
+            "error: parsing time \"bad\" as \"2006-01-02\": cannot parse \"bad\" as \"2006\""
+        );
+        assert_eq!(out("now", &[]), "2000-01-01 00:00:00 +0000 UTC");
+        assert_eq!(out("date", &[s("2006"), f(1.0)]), "2000", "floats mean now");
+        assert_eq!(
+            out("date", &[s("Monday 02 January 2006 15h04"), date_of("2024-02-29")]),
+            "Thursday 29 February 2024 00h00"
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(out("duration", &[s("90")]), "1m30s");
+        assert_eq!(out("duration", &[i(3700)]), "1h1m40s");
+        assert_eq!(out("duration", &[f(90.0)]), "0s");
+        assert_eq!(out("durationRound", &[s("3700s")]), "1h");
+        assert_eq!(out("durationRound", &[s("-3700s")]), "1h");
+        assert_eq!(out("durationRound", &[i(100)]), "0s");
+        assert_eq!(out("ago", &[i(946_684_800 - 3661)]), "1h1m1s");
+    }
+}
