@@ -78,18 +78,61 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const WEEKDAYS: [&str; 7] = [
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
 
 /// The layout elements Go recognizes, longest first where they share a prefix.
 const ELEMENTS: &[&str] = &[
-    "January", "Monday", "Z07:00:00", "-07:00:00", "Z07:00", "-07:00", "Z0700", "-0700", "2006",
-    "Jan", "Mon", "MST", "002", "Z07", "-07", "01", "02", "_2", "03", "04", "05", "06", "15",
-    "PM", "pm", "1", "2", "3", "4", "5",
+    "January",
+    "Monday",
+    "Z07:00:00",
+    "-07:00:00",
+    "Z07:00",
+    "-07:00",
+    "Z0700",
+    "-0700",
+    "2006",
+    "Jan",
+    "Mon",
+    "MST",
+    "002",
+    "Z07",
+    "-07",
+    "01",
+    "02",
+    "_2",
+    "03",
+    "04",
+    "05",
+    "06",
+    "15",
+    "PM",
+    "pm",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
 ];
 
 /// Splits a Go layout into elements and literal text.
@@ -228,7 +271,11 @@ impl Time {
         let mut offset = 0i64;
         let mut rest = text;
         fn digits(rest: &str, min: usize, max: usize) -> Option<(u32, &str)> {
-            let n = rest.bytes().take(max).take_while(u8::is_ascii_digit).count();
+            let n = rest
+                .bytes()
+                .take(max)
+                .take_while(u8::is_ascii_digit)
+                .count();
             if n < min {
                 return None;
             }
@@ -257,22 +304,25 @@ impl Time {
                 }),
                 "Jan" | "January" => MONTHS.iter().enumerate().find_map(|(i, name)| {
                     let name = if token == "Jan" { &name[..3] } else { name };
-                    rest.strip_prefix(name).map(|r| {
-                        month = i as u32 + 1;
-                        r
-                    })
+                    rest.strip_prefix(name).inspect(|_| month = i as u32 + 1)
                 }),
                 "02" | "2" | "_2" => {
-                    let trimmed = if token == "_2" { rest.trim_start_matches(' ') } else { rest };
+                    let trimmed = if token == "_2" {
+                        rest.trim_start_matches(' ')
+                    } else {
+                        rest
+                    };
                     digits(trimmed, if token == "02" { 2 } else { 1 }, 2).map(|(v, r)| {
                         day = v;
                         r
                     })
                 }
-                "15" | "03" | "3" => digits(rest, if token == "3" { 1 } else { 2 }, 2).map(|(v, r)| {
-                    hour = v;
-                    r
-                }),
+                "15" | "03" | "3" => {
+                    digits(rest, if token == "3" { 1 } else { 2 }, 2).map(|(v, r)| {
+                        hour = v;
+                        r
+                    })
+                }
                 "04" | "4" => digits(rest, if token == "4" { 1 } else { 2 }, 2).map(|(v, r)| {
                     minute = v;
                     r
@@ -313,8 +363,16 @@ impl Time {
                             None
                         } else {
                             digits(&rest[1..], 2, 2).and_then(|(h, r)| {
-                                let r = if token.contains(':') { r.strip_prefix(':')? } else { r };
-                                let (m, r) = if token.ends_with("07") { (0, r) } else { digits(r, 2, 2)? };
+                                let r = if token.contains(':') {
+                                    r.strip_prefix(':')?
+                                } else {
+                                    r
+                                };
+                                let (m, r) = if token.ends_with("07") {
+                                    (0, r)
+                                } else {
+                                    digits(r, 2, 2)?
+                                };
                                 offset = sign * i64::from(h * 3600 + m * 60);
                                 Some(r)
                             })
@@ -359,10 +417,16 @@ impl Time {
             _ => 0,
         };
         if !(1..=12).contains(&month) {
-            return Err(format!("parsing time {}: month out of range", super::strings::go_quote(text)));
+            return Err(format!(
+                "parsing time {}: month out of range",
+                super::strings::go_quote(text)
+            ));
         }
         if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 59 {
-            return Err(format!("parsing time {}: day out of range", super::strings::go_quote(text)));
+            return Err(format!(
+                "parsing time {}: day out of range",
+                super::strings::go_quote(text)
+            ));
         }
         let seconds = days_from_civil(year, month, day) * 86_400
             + i64::from(hour * 3600 + minute * 60 + second)
@@ -380,7 +444,9 @@ impl GoObject for Time {
         let (year, month, day, hour, minute, second) = self.parts();
         Some(match name {
             "Unix" => Value::Int(self.seconds),
-            "UnixNano" => Value::Int(self.seconds.wrapping_mul(1_000_000_000) + i64::from(self.nanos)),
+            "UnixNano" => {
+                Value::Int(self.seconds.wrapping_mul(1_000_000_000) + i64::from(self.nanos))
+            }
             "Year" => Value::Int(year),
             "Month" => Value::string(MONTHS[month as usize - 1]),
             "Day" => Value::Int(i64::from(day)),
@@ -531,7 +597,12 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
             "s" => 1e9,
             "m" => 60e9,
             "h" => 3600e9,
-            "" => return Err(format!("time: missing unit in duration {}", super::strings::go_quote(text))),
+            "" => {
+                return Err(format!(
+                    "time: missing unit in duration {}",
+                    super::strings::go_quote(text)
+                ));
+            }
             _ => {
                 return Err(format!(
                     "time: unknown unit {} in duration {}",
@@ -594,7 +665,9 @@ fn ago(env: &Env, args: &[Value]) -> Result<Value, String> {
     count("ago", args, 1)?;
     let then = time_of(env, &args[0]);
     let seconds = env.now - then.seconds - i64::from(then.nanos >= 500_000_000);
-    Ok(Value::string(duration_text(seconds.saturating_mul(1_000_000_000))))
+    Ok(Value::string(duration_text(
+        seconds.saturating_mul(1_000_000_000),
+    )))
 }
 
 fn modify(name: &str, args: &[Value], must: bool) -> Result<Value, String> {
@@ -603,7 +676,9 @@ fn modify(name: &str, args: &[Value], must: bool) -> Result<Value, String> {
     let time = time_param(&args[1])?;
     match parse_duration(text) {
         Ok(nanos) => {
-            let total = i128::from(time.seconds) * 1_000_000_000 + i128::from(time.nanos) + i128::from(nanos);
+            let total = i128::from(time.seconds) * 1_000_000_000
+                + i128::from(time.nanos)
+                + i128::from(nanos);
             Ok(time_value(Time {
                 seconds: total.div_euclid(1_000_000_000) as i64,
                 nanos: total.rem_euclid(1_000_000_000) as u32,
@@ -658,7 +733,9 @@ fn duration(_: &Env, args: &[Value]) -> Result<Value, String> {
         Value::Int(i) => *i,
         _ => 0,
     };
-    Ok(Value::string(duration_text(seconds.saturating_mul(1_000_000_000))))
+    Ok(Value::string(duration_text(
+        seconds.saturating_mul(1_000_000_000),
+    )))
 }
 
 fn duration_round(env: &Env, args: &[Value]) -> Result<Value, String> {

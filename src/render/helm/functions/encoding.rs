@@ -80,9 +80,12 @@ pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
             buffer &= (1 << bits) - 1;
         }
     }
-    if seen % 4 != 0 || padding > 2 {
+    if !seen.is_multiple_of(4) || padding > 2 {
         // Go points at the start of the incomplete group.
-        return Err(format!("illegal base64 data at input byte {}", seen / 4 * 4));
+        return Err(format!(
+            "illegal base64 data at input byte {}",
+            seen / 4 * 4
+        ));
     }
     Ok(out)
 }
@@ -134,37 +137,48 @@ fn base32_decode(text: &str) -> Result<Vec<u8>, String> {
             buffer &= (1 << bits) - 1;
         }
     }
-    if seen % 8 != 0 {
-        return Err(format!("illegal base32 data at input byte {}", seen / 8 * 8));
+    if !seen.is_multiple_of(8) {
+        return Err(format!(
+            "illegal base32 data at input byte {}",
+            seen / 8 * 8
+        ));
     }
     Ok(out)
 }
 
 fn b64enc(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("b64enc", args, 1)?;
-    Ok(Value::string(base64_encode(arguments::string(&args[0])?.as_bytes())))
+    Ok(Value::string(base64_encode(
+        arguments::string(&args[0])?.as_bytes(),
+    )))
 }
 
 /// Sprig returns the decoding error as the result text.
 fn b64dec(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("b64dec", args, 1)?;
-    Ok(Value::string(match base64_decode(arguments::string(&args[0])?) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(message) => message,
-    }))
+    Ok(Value::string(
+        match base64_decode(arguments::string(&args[0])?) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(message) => message,
+        },
+    ))
 }
 
 fn b32enc(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("b32enc", args, 1)?;
-    Ok(Value::string(base32_encode(arguments::string(&args[0])?.as_bytes())))
+    Ok(Value::string(base32_encode(
+        arguments::string(&args[0])?.as_bytes(),
+    )))
 }
 
 fn b32dec(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("b32dec", args, 1)?;
-    Ok(Value::string(match base32_decode(arguments::string(&args[0])?) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(message) => message,
-    }))
+    Ok(Value::string(
+        match base32_decode(arguments::string(&args[0])?) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(message) => message,
+        },
+    ))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -173,7 +187,9 @@ fn hex(bytes: &[u8]) -> String {
 
 fn sha1sum(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("sha1sum", args, 1)?;
-    Ok(Value::string(hex(&sha1(arguments::string(&args[0])?.as_bytes()))))
+    Ok(Value::string(hex(&sha1(
+        arguments::string(&args[0])?.as_bytes(),
+    ))))
 }
 
 fn sha256sum(_: &Env, args: &[Value]) -> Result<Value, String> {

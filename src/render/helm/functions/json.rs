@@ -90,7 +90,12 @@ struct JsonStyle {
     indent: bool,
 }
 
-fn write_json(value: &Value, style: &JsonStyle, depth: usize, out: &mut String) -> Result<(), String> {
+fn write_json(
+    value: &Value,
+    style: &JsonStyle,
+    depth: usize,
+    out: &mut String,
+) -> Result<(), String> {
     let newline = |out: &mut String, depth: usize| {
         if style.indent {
             out.push('\n');
@@ -108,7 +113,9 @@ fn write_json(value: &Value, style: &JsonStyle, depth: usize, out: &mut String) 
                 .ok_or_else(|| format!("json: unsupported value: {}", format_float_g(*x)))?,
         ),
         Value::String(s) => json_string(s, style.escape_html, out),
-        Value::Bytes(_) | Value::Object(_) => json_string(&plain_text(value), style.escape_html, out),
+        Value::Bytes(_) | Value::Object(_) => {
+            json_string(&plain_text(value), style.escape_html, out)
+        }
         Value::List(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -153,7 +160,15 @@ fn write_json(value: &Value, style: &JsonStyle, depth: usize, out: &mut String) 
 /// `json.Marshal` (HTML-escaping) or `json.MarshalIndent(v, "", "  ")`.
 pub fn encode_json(value: &Value, escape_html: bool, indent: bool) -> Result<String, String> {
     let mut out = String::new();
-    write_json(value, &JsonStyle { escape_html, indent }, 0, &mut out)?;
+    write_json(
+        value,
+        &JsonStyle {
+            escape_html,
+            indent,
+        },
+        0,
+        &mut out,
+    )?;
     Ok(out)
 }
 
@@ -225,7 +240,9 @@ fn decode_json(text: &str) -> Result<Value, String> {
                 .next_back()
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            Err(format!("invalid character '{found}' looking for beginning of value"))
+            Err(format!(
+                "invalid character '{found}' looking for beginning of value"
+            ))
         }
     }
 }
@@ -305,12 +322,16 @@ fn from_json_array(_: &Env, args: &[Value]) -> Result<Value, String> {
 
 fn to_yaml_helm(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("toYaml", args, 1)?;
-    Ok(Value::string(to_yaml(&args[0], Flavor::Helm).unwrap_or_default()))
+    Ok(Value::string(
+        to_yaml(&args[0], Flavor::Helm).unwrap_or_default(),
+    ))
 }
 
 fn to_yaml_pretty(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("toYamlPretty", args, 1)?;
-    Ok(Value::string(to_yaml(&args[0], Flavor::Pretty).unwrap_or_default()))
+    Ok(Value::string(
+        to_yaml(&args[0], Flavor::Pretty).unwrap_or_default(),
+    ))
 }
 
 /// A YAML value after `sigs.k8s.io/yaml`'s conversion to JSON: every number

@@ -154,9 +154,7 @@ fn slice(_: &Env, args: &[Value]) -> Result<Value, String> {
         return Ok(Value::Nil);
     }
     let start = args.get(1).map_or(0, arguments::to_int64);
-    let end = args
-        .get(2)
-        .map_or(list.len() as i64, arguments::to_int64);
+    let end = args.get(2).map_or(list.len() as i64, arguments::to_int64);
     if start < 0 || end < start || end > list.len() as i64 {
         return Err("reflect.Value.Slice: slice index out of bounds".to_string());
     }

@@ -49,13 +49,17 @@ fn add1(_: &Env, args: &[Value]) -> Result<Value, String> {
 }
 
 fn add(_: &Env, args: &[Value]) -> Result<Value, String> {
-    let sum = args.iter().fold(0i64, |sum, v| sum.wrapping_add(to_int64(v)));
+    let sum = args
+        .iter()
+        .fold(0i64, |sum, v| sum.wrapping_add(to_int64(v)));
     Ok(Value::Int(sum))
 }
 
 fn sub(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("sub", args, 2)?;
-    Ok(Value::Int(to_int64(&args[0]).wrapping_sub(to_int64(&args[1]))))
+    Ok(Value::Int(
+        to_int64(&args[0]).wrapping_sub(to_int64(&args[1])),
+    ))
 }
 
 fn divisor(value: &Value) -> Result<i64, String> {
@@ -105,7 +109,8 @@ fn decimal(x: f64) -> f64 {
 }
 
 fn float_fold(args: &[Value], first: f64, op: fn(f64, f64) -> f64) -> f64 {
-    args.iter().fold(first, |acc, v| decimal(op(acc, to_float64(v))))
+    args.iter()
+        .fold(first, |acc, v| decimal(op(acc, to_float64(v))))
 }
 
 fn add1f(_: &Env, args: &[Value]) -> Result<Value, String> {
@@ -145,13 +150,17 @@ fn divf(_: &Env, args: &[Value]) -> Result<Value, String> {
 fn maxf(_: &Env, args: &[Value]) -> Result<Value, String> {
     at_least("maxf", args, 1)?;
     let first = to_float64(&args[0]);
-    Ok(Value::Float(args[1..].iter().fold(first, |a, v| a.max(to_float64(v)))))
+    Ok(Value::Float(
+        args[1..].iter().fold(first, |a, v| a.max(to_float64(v))),
+    ))
 }
 
 fn minf(_: &Env, args: &[Value]) -> Result<Value, String> {
     at_least("minf", args, 1)?;
     let first = to_float64(&args[0]);
-    Ok(Value::Float(args[1..].iter().fold(first, |a, v| a.min(to_float64(v)))))
+    Ok(Value::Float(
+        args[1..].iter().fold(first, |a, v| a.min(to_float64(v))),
+    ))
 }
 
 fn ceil(_: &Env, args: &[Value]) -> Result<Value, String> {
@@ -206,7 +215,11 @@ fn atoi(_: &Env, args: &[Value]) -> Result<Value, String> {
             .unwrap_or(digits)
             .bytes()
             .all(|b| b.is_ascii_digit());
-    let n = if valid { digits.parse().unwrap_or(0) } else { 0 };
+    let n = if valid {
+        digits.parse().unwrap_or(0)
+    } else {
+        0
+    };
     Ok(Value::Int(n))
 }
 
@@ -226,7 +239,11 @@ fn to_decimal(_: &Env, args: &[Value]) -> Result<Value, String> {
     let body = text.strip_prefix(['+', '-']).unwrap_or(&text);
     let n = if !body.is_empty() && body.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
         let magnitude = i64::from_str_radix(body, 8).unwrap_or(0);
-        if text.starts_with('-') { -magnitude } else { magnitude }
+        if text.starts_with('-') {
+            -magnitude
+        } else {
+            magnitude
+        }
     } else {
         0
     };

@@ -55,7 +55,10 @@ fn unescape(s: &str) -> Result<String, String> {
                 }
                 _ => {
                     let end = (i + 3).min(s.len());
-                    return Err(format!("invalid URL escape {}", super::strings::go_quote(&s[i..end])));
+                    return Err(format!(
+                        "invalid URL escape {}",
+                        super::strings::go_quote(&s[i..end])
+                    ));
                 }
             }
         } else {
@@ -69,7 +72,9 @@ fn unescape(s: &str) -> Result<String, String> {
 fn parse_url(raw: &str) -> Result<Url, String> {
     let fail = |message: String| format!("parse {}: {message}", super::strings::go_quote(raw));
     if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
-        return Err(fail("net/url: invalid control character in URL".to_string()));
+        return Err(fail(
+            "net/url: invalid control character in URL".to_string(),
+        ));
     }
     let mut url = Url::default();
     let (rest, fragment) = match raw.split_once('#') {
@@ -82,10 +87,9 @@ fn parse_url(raw: &str) -> Result<Url, String> {
     let mut rest = rest;
     if let Some(colon) = rest.find(':') {
         let candidate = &rest[..colon];
-        let valid = candidate
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || "+-.".contains(c))));
+        let valid = candidate.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || "+-.".contains(c)))
+        });
         if colon == 0 {
             return Err(fail("missing protocol scheme".to_string()));
         }
@@ -105,7 +109,9 @@ fn parse_url(raw: &str) -> Result<Url, String> {
         }
         let first_segment = rest.split('/').next().unwrap_or("");
         if first_segment.contains(':') {
-            return Err(fail("first path segment in URL cannot contain colon".to_string()));
+            return Err(fail(
+                "first path segment in URL cannot contain colon".to_string(),
+            ));
         }
     }
     if rest.starts_with("//") {

@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use super::super::value::{GoObject, Value};
-use super::arguments::{self, at_least, count};
+use super::arguments::{self, count};
 use super::encoding::base64_encode;
 use super::{Env, Function, FunctionDef};
 
@@ -73,7 +73,9 @@ fn random_text(name: &str, env: &Env, args: &[Value], alphabet: &[u8]) -> Result
         return Err("runtime error: makeslice: len out of range".to_string());
     }
     if n > 1 << 24 {
-        return Err(format!("{name}: {n} characters is more than Vigie generates"));
+        return Err(format!(
+            "{name}: {n} characters is more than Vigie generates"
+        ));
     }
     let text: String = (0..n)
         .map(|_| alphabet[below(env, alphabet.len() as u64) as usize] as char)
@@ -222,7 +224,7 @@ fn certificate(env: &Env, key: Option<&str>) -> Result<Value, String> {
 
 /// Checks the common parameters: `cn string`, then `ips`, `alternateDNS`
 /// lists where present, then `daysValid int`.
-fn certificate_args(name: &str, args: &[Value], with_lists: bool) -> Result<(), String> {
+fn certificate_args(args: &[Value], with_lists: bool) -> Result<(), String> {
     arguments::string(&args[0]).map(|_| ())?;
     let days_at = if with_lists {
         for list in &args[1..3] {
@@ -237,32 +239,30 @@ fn certificate_args(name: &str, args: &[Value], with_lists: bool) -> Result<(), 
     } else {
         1
     };
-    arguments::int(&args[days_at]).map(|_| ())?;
-    let _ = name;
-    Ok(())
+    arguments::int(&args[days_at]).map(|_| ())
 }
 
 fn gen_ca(env: &Env, args: &[Value]) -> Result<Value, String> {
     count("genCA", args, 2)?;
-    certificate_args("genCA", args, false)?;
+    certificate_args(args, false)?;
     certificate(env, None)
 }
 
 fn gen_ca_with_key(env: &Env, args: &[Value]) -> Result<Value, String> {
     count("genCAWithKey", args, 3)?;
-    certificate_args("genCAWithKey", args, false)?;
+    certificate_args(args, false)?;
     certificate(env, Some(arguments::string(&args[2])?))
 }
 
 fn gen_self_signed_cert(env: &Env, args: &[Value]) -> Result<Value, String> {
     count("genSelfSignedCert", args, 4)?;
-    certificate_args("genSelfSignedCert", args, true)?;
+    certificate_args(args, true)?;
     certificate(env, None)
 }
 
 fn gen_self_signed_cert_with_key(env: &Env, args: &[Value]) -> Result<Value, String> {
     count("genSelfSignedCertWithKey", args, 5)?;
-    certificate_args("genSelfSignedCertWithKey", args, true)?;
+    certificate_args(args, true)?;
     certificate(env, Some(arguments::string(&args[4])?))
 }
 
@@ -278,14 +278,14 @@ fn check_ca(value: &Value) -> Result<(), String> {
 
 fn gen_signed_cert(env: &Env, args: &[Value]) -> Result<Value, String> {
     count("genSignedCert", args, 5)?;
-    certificate_args("genSignedCert", args, true)?;
+    certificate_args(args, true)?;
     check_ca(&args[4])?;
     certificate(env, None)
 }
 
 fn gen_signed_cert_with_key(env: &Env, args: &[Value]) -> Result<Value, String> {
     count("genSignedCertWithKey", args, 6)?;
-    certificate_args("genSignedCertWithKey", args, true)?;
+    certificate_args(args, true)?;
     check_ca(&args[4])?;
     certificate(env, Some(arguments::string(&args[5])?))
 }
@@ -324,7 +324,6 @@ fn bcrypt(env: &Env, args: &[Value]) -> Result<Value, String> {
 }
 
 fn htpasswd(env: &Env, args: &[Value]) -> Result<Value, String> {
-    at_least("htpasswd", args, 2)?;
     count("htpasswd", args, 2)?;
     let user = arguments::string(&args[0])?;
     arguments::string(&args[1])?;

@@ -138,7 +138,11 @@ fn find_all_with(name: &str, args: &[Value], must: bool) -> Result<Value, String
     let pattern = arguments::string(&args[0])?;
     let s = arguments::string(&args[1])?;
     let n = arguments::int(&args[2])?;
-    let regex = if must { compile(pattern)? } else { must_compile(pattern)? };
+    let regex = if must {
+        compile(pattern)?
+    } else {
+        must_compile(pattern)?
+    };
     let found = find_all(&regex, s, n);
     Ok(strings(found.iter().map(|&(a, b)| &s[a..b]).collect()))
 }
@@ -153,7 +157,11 @@ fn must_regex_find_all(_: &Env, args: &[Value]) -> Result<Value, String> {
 
 fn find_with(name: &str, args: &[Value], must: bool) -> Result<Value, String> {
     let (pattern, s) = two_strings(name, args)?;
-    let regex = if must { compile(pattern)? } else { must_compile(pattern)? };
+    let regex = if must {
+        compile(pattern)?
+    } else {
+        must_compile(pattern)?
+    };
     Ok(Value::string(regex.find(s).map_or("", |m| m.as_str())))
 }
 
@@ -170,7 +178,11 @@ fn replace_with(name: &str, args: &[Value], must: bool, literal: bool) -> Result
     let pattern = arguments::string(&args[0])?;
     let s = arguments::string(&args[1])?;
     let replacement = arguments::string(&args[2])?;
-    let regex = if must { compile(pattern)? } else { must_compile(pattern)? };
+    let regex = if must {
+        compile(pattern)?
+    } else {
+        must_compile(pattern)?
+    };
     let replaced = if literal {
         regex.replace_all(s, regex::NoExpand(replacement))
     } else {
@@ -201,7 +213,11 @@ fn split_with(name: &str, args: &[Value], must: bool) -> Result<Value, String> {
     let pattern = arguments::string(&args[0])?;
     let s = arguments::string(&args[1])?;
     let n = arguments::int(&args[2])?;
-    let regex = if must { compile(pattern)? } else { must_compile(pattern)? };
+    let regex = if must {
+        compile(pattern)?
+    } else {
+        must_compile(pattern)?
+    };
     if n == 0 {
         return Ok(Value::list(Vec::new()));
     }

@@ -12,10 +12,8 @@ use super::arguments::{self, count};
 use super::{Env, Function, FunctionDef};
 
 /// The functions of this family.
-pub const FUNCTIONS: &[FunctionDef] = &[
-    def("semver", semver),
-    def("semverCompare", semver_compare),
-];
+pub const FUNCTIONS: &[FunctionDef] =
+    &[def("semver", semver), def("semverCompare", semver_compare)];
 
 const fn def(name: &'static str, function: Function) -> FunctionDef {
     FunctionDef {
@@ -72,9 +70,9 @@ impl Version {
             return Err(INVALID_VERSION.to_string());
         }
         let number = |i: usize| -> Result<u64, String> {
-            numbers
-                .get(i)
-                .map_or(Ok(0), |n| n.parse().map_err(|_| INVALID_VERSION.to_string()))
+            numbers.get(i).map_or(Ok(0), |n| {
+                n.parse().map_err(|_| INVALID_VERSION.to_string())
+            })
         };
         // Numeric prerelease identifiers may not have leading zeros.
         if prerelease.split('.').any(|part| {
@@ -373,7 +371,9 @@ fn parse_constraint(text: &str) -> Result<Vec<Vec<Term>>, String> {
         while i < tokens.len() {
             let token = &tokens[i];
             // `>= 1.2` written with a space after the operator.
-            if token.chars().all(|c| matches!(c, '=' | '!' | '>' | '<' | '~' | '^'))
+            if token
+                .chars()
+                .all(|c| matches!(c, '=' | '!' | '>' | '<' | '~' | '^'))
                 && i + 1 < tokens.len()
             {
                 merged.push(format!("{token}{}", tokens[i + 1]));

@@ -107,7 +107,10 @@ fn abbreviate_full(s: &str, offset: i64, width: i64) -> String {
         let rest = String::from_utf8_lossy(rest);
         return format!("...{}", abbreviate_full(&rest, 0, width - 3));
     }
-    format!("...{}", byte_slice(s, (len - (width - 3)) as usize, s.len()))
+    format!(
+        "...{}",
+        byte_slice(s, (len - (width - 3)) as usize, s.len())
+    )
 }
 
 fn abbrev(_: &Env, args: &[Value]) -> Result<Value, String> {
@@ -576,7 +579,9 @@ pub fn go_split(s: &str, separator: &str, n: i64) -> Vec<String> {
     if n < 0 {
         s.split(separator).map(str::to_string).collect()
     } else {
-        s.splitn(n as usize, separator).map(str::to_string).collect()
+        s.splitn(n as usize, separator)
+            .map(str::to_string)
+            .collect()
     }
 }
 

@@ -98,9 +98,15 @@ mod strings {
         assert_eq!(out("snakecase", &[s("already_snake")]), "already_snake");
         assert_eq!(out("snakecase", &[s("a-b c")]), "a_b_c");
         assert_eq!(out("snakecase", &[s("ID")]), "id");
-        assert_eq!(out("kebabcase", &[s("HTTPServer Name")]), "http-server-name");
+        assert_eq!(
+            out("kebabcase", &[s("HTTPServer Name")]),
+            "http-server-name"
+        );
         assert_eq!(out("kebabcase", &[s("fooBar123Baz")]), "foo-bar123-baz");
-        assert_eq!(out("camelcase", &[s("http_server-name x")]), "HttpServerNameX");
+        assert_eq!(
+            out("camelcase", &[s("http_server-name x")]),
+            "HttpServerNameX"
+        );
         assert_eq!(out("camelcase", &[s("helloWorld")]), "HelloWorld");
         assert_eq!(out("camelcase", &[s("HELLO_WORLD")]), "HelloWorld");
     }
@@ -116,7 +122,10 @@ mod strings {
         assert_eq!(out("cat", &[s("a"), Value::Nil, i(1)]), "a 1");
         assert_eq!(out("indent", &[i(2), s("a\nb")]), "  a\n  b");
         assert_eq!(out("nindent", &[i(2), s("a")]), "\n  a");
-        assert_eq!(out("wrap", &[i(5), s("hello world foo")]), "hello\nworld\nfoo");
+        assert_eq!(
+            out("wrap", &[i(5), s("hello world foo")]),
+            "hello\nworld\nfoo"
+        );
         assert_eq!(
             out("wrap", &[i(3), s("a verylongword b")]),
             "a\nverylongword\nb"
@@ -126,13 +135,25 @@ mod strings {
             "hello\tworld\tfoo"
         );
         assert_eq!(out("plural", &[s("one"), s("many"), i(2)]), "many");
-        assert_eq!(out("toStrings", &[l(vec![i(1), Value::Nil, s("a")])]), "[1 a]");
+        assert_eq!(
+            out("toStrings", &[l(vec![i(1), Value::Nil, s("a")])]),
+            "[1 a]"
+        );
         assert_eq!(out("split", &[s(","), s("a,b")]), "map[_0:a _1:b]");
-        assert_eq!(out("splitn", &[s(","), i(2), s("a,b,c")]), "map[_0:a _1:b,c]");
+        assert_eq!(
+            out("splitn", &[s(","), i(2), s("a,b,c")]),
+            "map[_0:a _1:b,c]"
+        );
         assert_eq!(out("splitList", &[s(","), s("a,b")]), "[a b]");
-        assert_eq!(out("join", &[s("-"), l(vec![i(1), Value::Nil, s("a")])]), "1-a");
+        assert_eq!(
+            out("join", &[s("-"), l(vec![i(1), Value::Nil, s("a")])]),
+            "1-a"
+        );
         assert_eq!(out("join", &[s("-"), s("abc")]), "abc");
-        assert_eq!(out("sortAlpha", &[l(vec![s("b"), i(1), s("a")])]), "[1 a b]");
+        assert_eq!(
+            out("sortAlpha", &[l(vec![s("b"), i(1), s("a")])]),
+            "[1 a b]"
+        );
         assert_eq!(out("toString", &[Value::Nil]), "<nil>");
     }
 
@@ -258,14 +279,20 @@ mod lists {
         assert_eq!(out("has", &[i(1), l(vec![i(1), i(2)])]), "true");
         assert_eq!(out("has", &[i(1), Value::Nil]), "false");
         assert_eq!(out("slice", &[l(vec![i(1), i(2), i(3)]), i(1)]), "[2 3]");
-        assert_eq!(out("slice", &[l(vec![i(1), i(2), i(3)]), i(1), i(2)]), "[2]");
+        assert_eq!(
+            out("slice", &[l(vec![i(1), i(2), i(3)]), i(1), i(2)]),
+            "[2]"
+        );
         assert_eq!(out("slice", &[l(vec![])]), "<nil>");
         assert_eq!(
             out("concat", &[l(vec![i(1)]), l(vec![i(2), i(3)])]),
             "[1 2 3]"
         );
         assert_eq!(out("reverse", &[l(vec![i(1), i(2), i(3)])]), "[3 2 1]");
-        assert_eq!(out("chunk", &[i(2), l(vec![i(1), i(2), i(3)])]), "[[1 2] [3]]");
+        assert_eq!(
+            out("chunk", &[i(2), l(vec![i(1), i(2), i(3)])]),
+            "[[1 2] [3]]"
+        );
         assert_eq!(
             out("compact", &[l(vec![i(0), i(1), s(""), Value::Nil, s("a")])]),
             "[1 a]"
@@ -280,7 +307,10 @@ mod lists {
             out("first", &[s("abc")]),
             "error: Cannot find first on type string"
         );
-        assert_eq!(out("has", &[i(1), s("abc")]), "error: Cannot find has on type string");
+        assert_eq!(
+            out("has", &[i(1), s("abc")]),
+            "error: Cannot find has on type string"
+        );
         assert_eq!(
             out("slice", &[l(vec![i(1), i(2)]), i(1), i(5)]),
             "error: reflect.Value.Slice: slice index out of bounds"
@@ -289,7 +319,10 @@ mod lists {
             out("concat", &[l(vec![i(1)]), i(2)]),
             "error: Cannot concat type int as list"
         );
-        assert_eq!(out("append", &[s("x"), i(1)]), "error: Cannot push on type string");
+        assert_eq!(
+            out("append", &[s("x"), i(1)]),
+            "error: Cannot push on type string"
+        );
     }
 }
 
@@ -311,19 +344,36 @@ mod dicts {
             ("d", i(3)),
             ("n", m(&[("x", i(2)), ("y", i(3))])),
         ]);
-        assert_eq!(out("merge", &[dst, src]), "map[a:true b:s c:1 d:3 n:map[x:1 y:3]]");
-        let dst = m(&[("a", i(1)), ("b", i(2)), ("n", m(&[("x", i(1)), ("z", i(0))]))]);
-        let src = m(&[("a", i(0)), ("b", Value::Nil), ("n", m(&[("x", i(2)), ("y", i(3))]))]);
+        assert_eq!(
+            out("merge", &[dst, src]),
+            "map[a:true b:s c:1 d:3 n:map[x:1 y:3]]"
+        );
+        let dst = m(&[
+            ("a", i(1)),
+            ("b", i(2)),
+            ("n", m(&[("x", i(1)), ("z", i(0))])),
+        ]);
+        let src = m(&[
+            ("a", i(0)),
+            ("b", Value::Nil),
+            ("n", m(&[("x", i(2)), ("y", i(3))])),
+        ]);
         assert_eq!(
             out("mergeOverwrite", &[dst, src]),
             "map[a:0 b:<nil> n:map[x:2 y:3 z:0]]"
         );
         assert_eq!(
-            out("merge", &[m(&[("n", i(1))]), m(&[("n", m(&[("x", i(1))]))])]),
+            out(
+                "merge",
+                &[m(&[("n", i(1))]), m(&[("n", m(&[("x", i(1))]))])]
+            ),
             "map[n:1]"
         );
         assert_eq!(
-            out("mergeOverwrite", &[m(&[("l", l(vec![i(1)]))]), m(&[("l", l(vec![]))])]),
+            out(
+                "mergeOverwrite",
+                &[m(&[("l", l(vec![i(1)]))]), m(&[("l", l(vec![]))])]
+            ),
             "map[l:[]]"
         );
     }
@@ -336,14 +386,28 @@ mod dicts {
         assert_eq!(
             out(
                 "pluck",
-                &[s("a"), m(&[("a", i(1))]), m(&[("b", i(2))]), m(&[("a", i(3))])]
+                &[
+                    s("a"),
+                    m(&[("a", i(1))]),
+                    m(&[("b", i(2))]),
+                    m(&[("a", i(3))])
+                ]
             ),
             "[1 3]"
         );
-        assert_eq!(out("pick", &[m(&[("a", i(1)), ("b", i(2))]), s("a"), s("c")]), "map[a:1]");
-        assert_eq!(out("omit", &[m(&[("a", i(1)), ("b", i(2))]), s("a")]), "map[b:2]");
+        assert_eq!(
+            out("pick", &[m(&[("a", i(1)), ("b", i(2))]), s("a"), s("c")]),
+            "map[a:1]"
+        );
+        assert_eq!(
+            out("omit", &[m(&[("a", i(1)), ("b", i(2))]), s("a")]),
+            "map[b:2]"
+        );
         assert_eq!(out("values", &[m(&[("b", i(1)), ("a", i(2))])]), "[2 1]");
-        assert_eq!(out("set", &[m(&[("a", i(1))]), s("b"), i(2)]), "map[a:1 b:2]");
+        assert_eq!(
+            out("set", &[m(&[("a", i(1))]), s("b"), i(2)]),
+            "map[a:1 b:2]"
+        );
         assert_eq!(out("unset", &[m(&[("a", i(1))]), s("a")]), "map[]");
         assert_eq!(super::super::mutated_argument("set"), Some(0));
     }
@@ -366,11 +430,59 @@ mod yaml_json {
     #[test]
     fn to_yaml_quotes_wraps_and_folds_like_helm() {
         let strings = [
-            "true", "1.0", "", "null", "yes", "Yes", "on", "y", "~", "a\nb\n", "a\nb", " lead",
-            "trail ", "a: b", "#x", "- x", "*a", "&a", "!t", "%x", "@x", "`x", "{x", "[x", "x]",
-            "'q'", "\"dq\"", "0x10", "0o17", "1e3", "01", ".5", "-", "1_000", "2001-12-14",
-            "12:30", "\u{e9}", "tab\there", "x\ty", ": x", "a #b", "a# b", "?", "? x", "|", ">",
-            "=", "<<", ".inf", ".NaN", "NULL", "False", "OFF",
+            "true",
+            "1.0",
+            "",
+            "null",
+            "yes",
+            "Yes",
+            "on",
+            "y",
+            "~",
+            "a\nb\n",
+            "a\nb",
+            " lead",
+            "trail ",
+            "a: b",
+            "#x",
+            "- x",
+            "*a",
+            "&a",
+            "!t",
+            "%x",
+            "@x",
+            "`x",
+            "{x",
+            "[x",
+            "x]",
+            "'q'",
+            "\"dq\"",
+            "0x10",
+            "0o17",
+            "1e3",
+            "01",
+            ".5",
+            "-",
+            "1_000",
+            "2001-12-14",
+            "12:30",
+            "\u{e9}",
+            "tab\there",
+            "x\ty",
+            ": x",
+            "a #b",
+            "a# b",
+            "?",
+            "? x",
+            "|",
+            ">",
+            "=",
+            "<<",
+            ".inf",
+            ".NaN",
+            "NULL",
+            "False",
+            "OFF",
             "this is a long string with many words that goes beyond eighty characters for sure yes indeed",
             "  two leading spaces\nand lines",
             "trailing newlines\n\n",
@@ -493,7 +605,10 @@ mod yaml_json {
             ("a", l(vec![])),
             ("e", m(&[])),
         ]);
-        assert_eq!(out("toYaml", &[value]), "_x: 3\nB: 4\na: []\na2: 2\na10: 1\nb: 5\ne: {}");
+        assert_eq!(
+            out("toYaml", &[value]),
+            "_x: 3\nB: 4\na: []\na2: 2\na10: 1\nb: 5\ne: {}"
+        );
         assert_eq!(out("toYaml", &[Value::Nil]), "null");
         assert_eq!(out("toYaml", &[f(f64::NAN)]), "");
     }
@@ -505,7 +620,9 @@ mod yaml_json {
             ("f", f(1e6)),
             (
                 "long",
-                s("this is a long string with many words that goes beyond eighty characters for sure yes indeed"),
+                s(
+                    "this is a long string with many words that goes beyond eighty characters for sure yes indeed",
+                ),
             ),
         ]);
         assert_eq!(
@@ -528,7 +645,10 @@ mod yaml_json {
         );
         assert_eq!(out("toRawJson", &[m(&[("h", s("<a>"))])]), r#"{"h":"<a>"}"#);
         assert_eq!(
-            out("toPrettyJson", &[m(&[("a", l(vec![i(1), m(&[])])), ("b", l(vec![]))])]),
+            out(
+                "toPrettyJson",
+                &[m(&[("a", l(vec![i(1), m(&[])])), ("b", l(vec![]))])]
+            ),
             "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": []\n}"
         );
         assert_eq!(out("toJson", &[f(f64::INFINITY)]), "");
@@ -541,13 +661,33 @@ mod yaml_json {
     #[test]
     fn decoding_reports_errors_in_the_result() {
         let cases = [
-            ("fromYaml", "[1]", "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]"),
-            ("fromYaml", "x", "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}]"),
+            (
+                "fromYaml",
+                "[1]",
+                "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]",
+            ),
+            (
+                "fromYaml",
+                "x",
+                "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}]",
+            ),
             ("fromYaml", "", "map[]"),
-            ("fromYamlArray", "a: 1", "[error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}]"),
-            ("fromJson", "[1]", "map[Error:json: cannot unmarshal array into Go value of type map[string]interface {}]"),
+            (
+                "fromYamlArray",
+                "a: 1",
+                "[error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}]",
+            ),
+            (
+                "fromJson",
+                "[1]",
+                "map[Error:json: cannot unmarshal array into Go value of type map[string]interface {}]",
+            ),
             ("fromJson", "", "map[Error:unexpected end of JSON input]"),
-            ("fromJsonArray", "{}", "[json: cannot unmarshal object into Go value of type []interface {}]"),
+            (
+                "fromJsonArray",
+                "{}",
+                "[json: cannot unmarshal object into Go value of type []interface {}]",
+            ),
             ("fromJson", "{\"a\":1}", "map[a:1]"),
         ];
         for (name, text, expected) in cases {
@@ -557,7 +697,10 @@ mod yaml_json {
         let Value::Map(map) = decoded else { panic!() };
         assert_eq!(map["a"].type_name(), "float64");
         assert_eq!(map["b"].type_name(), "bool");
-        assert!(out("fromYaml", &[s("a: [")]).starts_with("map[Error:error converting YAML to JSON: yaml: line 1: "));
+        assert!(
+            out("fromYaml", &[s("a: [")])
+                .starts_with("map[Error:error converting YAML to JSON: yaml: line 1: ")
+        );
         assert_eq!(
             out("mustFromJson", &[s("")]),
             "error: unexpected end of JSON input"
@@ -574,15 +717,27 @@ mod encoding {
         assert_eq!(out("b64dec", &[s("aGVsbG8=")]), "hello");
         assert_eq!(out("b32enc", &[s("hello")]), "NBSWY3DP");
         assert_eq!(out("b32dec", &[s("NBSWY3DP")]), "hello");
-        assert_eq!(out("sha1sum", &[s("hello")]), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+        assert_eq!(
+            out("sha1sum", &[s("hello")]),
+            "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+        );
         assert_eq!(
             out("sha256sum", &[s("hello")]),
             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
         );
         assert_eq!(out("adler32sum", &[s("hello")]), "103547413");
-        assert_eq!(out("b64dec", &[s("a")]), "illegal base64 data at input byte 0");
-        assert_eq!(out("b64dec", &[s("aGVsbG8")]), "illegal base64 data at input byte 4");
-        assert_eq!(out("b32dec", &[s("x")]), "illegal base32 data at input byte 0");
+        assert_eq!(
+            out("b64dec", &[s("a")]),
+            "illegal base64 data at input byte 0"
+        );
+        assert_eq!(
+            out("b64dec", &[s("aGVsbG8")]),
+            "illegal base64 data at input byte 4"
+        );
+        assert_eq!(
+            out("b32dec", &[s("x")]),
+            "illegal base32 data at input byte 0"
+        );
     }
 }
 
@@ -629,18 +784,35 @@ mod semver {
         let Value::Object(version) = call("semver", &[s("v1.2.3-rc.1+b5")]).unwrap() else {
             panic!("not an object")
         };
-        let fields: Vec<String> = ["Major", "Minor", "Patch", "Prerelease", "Metadata", "Original"]
-            .iter()
-            .map(|name| version.field(name).unwrap().to_string())
-            .collect();
+        let fields: Vec<String> = [
+            "Major",
+            "Minor",
+            "Patch",
+            "Prerelease",
+            "Metadata",
+            "Original",
+        ]
+        .iter()
+        .map(|name| version.field(name).unwrap().to_string())
+        .collect();
         assert_eq!(fields, ["1", "2", "3", "rc.1", "b5", "v1.2.3-rc.1+b5"]);
         assert_eq!(version.display(), "1.2.3-rc.1+b5");
         assert_eq!(version.type_name(), "*semver.Version");
         assert_eq!(out("semver", &[s("1.2")]), "1.2.0");
         assert_eq!(out("semver", &[s("1.02.3")]), "1.2.3");
-        assert_eq!(out("semver", &[s("1.2.3.4")]), "error: Invalid Semantic Version");
+        assert_eq!(
+            out("semver", &[s("1.2.3.4")]),
+            "error: Invalid Semantic Version"
+        );
         let other = call("semver", &[s("1.2.3")]).unwrap();
-        assert_eq!(version.method("Compare", &[other]).unwrap().unwrap().to_string(), "-1");
+        assert_eq!(
+            version
+                .method("Compare", &[other])
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "-1"
+        );
     }
 }
 
@@ -649,16 +821,31 @@ mod regex {
 
     #[test]
     fn regex_functions() {
-        assert_eq!(out("regexFindAll", &[s("[a-c]"), s("abcdab"), i(2)]), "[a b]");
-        assert_eq!(out("regexFindAll", &[s("a*"), s("baaab"), i(-1)]), "[ aaa ]");
+        assert_eq!(
+            out("regexFindAll", &[s("[a-c]"), s("abcdab"), i(2)]),
+            "[a b]"
+        );
+        assert_eq!(
+            out("regexFindAll", &[s("a*"), s("baaab"), i(-1)]),
+            "[ aaa ]"
+        );
         assert_eq!(out("regexSplit", &[s("a"), s("banana"), i(-1)]), "[b n n ]");
-        assert_eq!(out("regexSplit", &[s("a*"), s("banana"), i(-1)]), "[b n n ]");
+        assert_eq!(
+            out("regexSplit", &[s("a*"), s("banana"), i(-1)]),
+            "[b n n ]"
+        );
         assert_eq!(out("regexSplit", &[s("x"), s(""), i(-1)]), "[]");
         assert_eq!(
-            out("regexReplaceAll", &[s("a(x*)b"), s("-ab-axxb-"), s("${1}W")]),
+            out(
+                "regexReplaceAll",
+                &[s("a(x*)b"), s("-ab-axxb-"), s("${1}W")]
+            ),
             "-W-xxW-"
         );
-        assert_eq!(out("regexReplaceAll", &[s("a(x*)b"), s("-ab-axxb-"), s("$1W")]), "---");
+        assert_eq!(
+            out("regexReplaceAll", &[s("a(x*)b"), s("-ab-axxb-"), s("$1W")]),
+            "---"
+        );
         assert_eq!(
             out("regexReplaceAllLiteral", &[s("a(x*)b"), s("-ab-"), s("$1")]),
             "-$1-"
@@ -738,12 +925,18 @@ mod random {
     fn generators_are_seeded_and_well_formed() {
         let first = Env::default();
         let second = Env::default();
-        let a = call_in(&first, "randAlphaNum", &[i(16)]).unwrap().to_string();
-        let b = call_in(&second, "randAlphaNum", &[i(16)]).unwrap().to_string();
+        let a = call_in(&first, "randAlphaNum", &[i(16)])
+            .unwrap()
+            .to_string();
+        let b = call_in(&second, "randAlphaNum", &[i(16)])
+            .unwrap()
+            .to_string();
         assert_eq!(a, b, "same seed, same output");
         assert_eq!(a.len(), 16);
         assert!(a.bytes().all(|c| c.is_ascii_alphanumeric()));
-        let again = call_in(&first, "randAlphaNum", &[i(16)]).unwrap().to_string();
+        let again = call_in(&first, "randAlphaNum", &[i(16)])
+            .unwrap()
+            .to_string();
         assert_ne!(a, again, "the sequence advances");
         let uuid = call("uuidv4", &[]).unwrap().to_string();
         assert_eq!(uuid.len(), 36);
@@ -752,19 +945,30 @@ mod random {
         assert!(numeric.bytes().all(|c| c.is_ascii_digit()));
         let n = call("randInt", &[i(5), i(7)]).unwrap();
         assert!(matches!(n, Value::Int(5 | 6)));
-        assert_eq!(out("randInt", &[i(5), i(5)]), "error: invalid argument to Intn");
+        assert_eq!(
+            out("randInt", &[i(5), i(5)]),
+            "error: invalid argument to Intn"
+        );
         let shuffled = call("shuffle", &[s("hello")]).unwrap().to_string();
         let mut letters: Vec<char> = shuffled.chars().collect();
         letters.sort();
         assert_eq!(letters.into_iter().collect::<String>(), "ehllo");
         let table = all();
-        assert!(table.iter().find(|d| d.name == "randAlphaNum").unwrap().generated);
+        assert!(
+            table
+                .iter()
+                .find(|d| d.name == "randAlphaNum")
+                .unwrap()
+                .generated
+        );
         assert!(!table.iter().find(|d| d.name == "trunc").unwrap().generated);
     }
 
     #[test]
     fn certificates_and_keys() {
-        let Value::Object(ca) = call("genCA", &[s("x"), i(1)]).unwrap() else { panic!() };
+        let Value::Object(ca) = call("genCA", &[s("x"), i(1)]).unwrap() else {
+            panic!()
+        };
         assert_eq!(ca.type_name(), "sprig.certificate");
         let cert = ca.field("Cert").unwrap().to_string();
         assert!(cert.starts_with("-----BEGIN CERTIFICATE-----\n"));
@@ -774,16 +978,28 @@ mod random {
         assert!(key.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
         let signed = call(
             "genSignedCert",
-            &[s("svc"), Value::Nil, l(vec![s("svc.ns")]), i(365), Value::Object(ca)],
+            &[
+                s("svc"),
+                Value::Nil,
+                l(vec![s("svc.ns")]),
+                i(365),
+                Value::Object(ca),
+            ],
         );
         assert!(signed.is_ok());
         assert_eq!(
-            out("genSignedCert", &[s("svc"), Value::Nil, Value::Nil, i(1), s("ca")]),
+            out(
+                "genSignedCert",
+                &[s("svc"), Value::Nil, Value::Nil, i(1), s("ca")]
+            ),
             "error: wrong type for value; expected sprig.certificate; got string"
         );
         assert_eq!(out("genPrivateKey", &[s("foo")]), "Unknown type foo");
         assert!(out("genPrivateKey", &[s("ecdsa")]).starts_with("-----BEGIN EC PRIVATE KEY-----"));
-        assert_eq!(out("htpasswd", &[s("a:b"), s("p")]), "invalid username: a:b");
+        assert_eq!(
+            out("htpasswd", &[s("a:b"), s("p")]),
+            "invalid username: a:b"
+        );
         let line = out("htpasswd", &[s("admin"), s("p")]);
         assert!(line.starts_with("admin:$2a$10$") && line.len() == "admin:".len() + 60);
     }
@@ -820,7 +1036,10 @@ mod dates {
             "2020-05-06 00:00:00 +0000 UTC"
         );
         assert_eq!(
-            out("dateInZone", &[s("2006-01-02 15:04 MST"), i(0), s("Nowhere/X")]),
+            out(
+                "dateInZone",
+                &[s("2006-01-02 15:04 MST"), i(0), s("Nowhere/X")]
+            ),
             "1970-01-01 00:00 UTC"
         );
         assert_eq!(
@@ -830,7 +1049,10 @@ mod dates {
         assert_eq!(out("now", &[]), "2000-01-01 00:00:00 +0000 UTC");
         assert_eq!(out("date", &[s("2006"), f(1.0)]), "2000", "floats mean now");
         assert_eq!(
-            out("date", &[s("Monday 02 January 2006 15h04"), date_of("2024-02-29")]),
+            out(
+                "date",
+                &[s("Monday 02 January 2006 15h04"), date_of("2024-02-29")]
+            ),
             "Thursday 29 February 2024 00h00"
         );
     }
@@ -844,5 +1066,245 @@ mod dates {
         assert_eq!(out("durationRound", &[s("-3700s")]), "1h");
         assert_eq!(out("durationRound", &[i(100)]), "0s");
         assert_eq!(out("ago", &[i(946_684_800 - 3661)]), "1h1m1s");
+    }
+}
+
+mod table {
+    use super::*;
+
+    /// Every function helm v3.17.3 defines for templates, less the engine's
+    /// own (include, tpl, required, fail, lookup) and the five not done
+    /// (derivePassword, encryptAES, decryptAES, toToml, fromToml).
+    const HELM_NAMES: &[&str] = &[
+        "abbrev",
+        "abbrevboth",
+        "add",
+        "add1",
+        "add1f",
+        "addf",
+        "adler32sum",
+        "ago",
+        "all",
+        "any",
+        "append",
+        "atoi",
+        "b32dec",
+        "b32enc",
+        "b64dec",
+        "b64enc",
+        "base",
+        "bcrypt",
+        "biggest",
+        "buildCustomCert",
+        "camelcase",
+        "cat",
+        "ceil",
+        "chunk",
+        "clean",
+        "coalesce",
+        "compact",
+        "concat",
+        "contains",
+        "date",
+        "dateInZone",
+        "dateModify",
+        "date_in_zone",
+        "date_modify",
+        "deepCopy",
+        "deepEqual",
+        "default",
+        "dict",
+        "dig",
+        "dir",
+        "div",
+        "divf",
+        "duration",
+        "durationRound",
+        "empty",
+        "ext",
+        "first",
+        "float64",
+        "floor",
+        "fromJson",
+        "fromJsonArray",
+        "fromYaml",
+        "fromYamlArray",
+        "genCA",
+        "genCAWithKey",
+        "genPrivateKey",
+        "genSelfSignedCert",
+        "genSelfSignedCertWithKey",
+        "genSignedCert",
+        "genSignedCertWithKey",
+        "get",
+        "getHostByName",
+        "has",
+        "hasKey",
+        "hasPrefix",
+        "hasSuffix",
+        "hello",
+        "htmlDate",
+        "htmlDateInZone",
+        "htpasswd",
+        "indent",
+        "initial",
+        "initials",
+        "int",
+        "int64",
+        "isAbs",
+        "join",
+        "kebabcase",
+        "keys",
+        "kindIs",
+        "kindOf",
+        "last",
+        "list",
+        "lower",
+        "max",
+        "maxf",
+        "merge",
+        "mergeOverwrite",
+        "min",
+        "minf",
+        "mod",
+        "mul",
+        "mulf",
+        "mustAppend",
+        "mustChunk",
+        "mustCompact",
+        "mustDateModify",
+        "mustDeepCopy",
+        "mustFirst",
+        "mustFromJson",
+        "mustHas",
+        "mustInitial",
+        "mustLast",
+        "mustMerge",
+        "mustMergeOverwrite",
+        "mustPrepend",
+        "mustPush",
+        "mustRegexFind",
+        "mustRegexFindAll",
+        "mustRegexMatch",
+        "mustRegexReplaceAll",
+        "mustRegexReplaceAllLiteral",
+        "mustRegexSplit",
+        "mustRest",
+        "mustReverse",
+        "mustSlice",
+        "mustToDate",
+        "mustToJson",
+        "mustToPrettyJson",
+        "mustToRawJson",
+        "mustUniq",
+        "mustWithout",
+        "must_date_modify",
+        "nindent",
+        "nospace",
+        "now",
+        "omit",
+        "osBase",
+        "osClean",
+        "osDir",
+        "osExt",
+        "osIsAbs",
+        "pick",
+        "pluck",
+        "plural",
+        "prepend",
+        "push",
+        "quote",
+        "randAlpha",
+        "randAlphaNum",
+        "randAscii",
+        "randBytes",
+        "randInt",
+        "randNumeric",
+        "regexFind",
+        "regexFindAll",
+        "regexMatch",
+        "regexQuoteMeta",
+        "regexReplaceAll",
+        "regexReplaceAllLiteral",
+        "regexSplit",
+        "repeat",
+        "replace",
+        "rest",
+        "reverse",
+        "round",
+        "semver",
+        "semverCompare",
+        "seq",
+        "set",
+        "sha1sum",
+        "sha256sum",
+        "sha512sum",
+        "shuffle",
+        "slice",
+        "snakecase",
+        "sortAlpha",
+        "split",
+        "splitList",
+        "splitn",
+        "squote",
+        "sub",
+        "subf",
+        "substr",
+        "swapcase",
+        "ternary",
+        "title",
+        "toDate",
+        "toDecimal",
+        "toJson",
+        "toPrettyJson",
+        "toRawJson",
+        "toString",
+        "toStrings",
+        "toYaml",
+        "toYamlPretty",
+        "trim",
+        "trimAll",
+        "trimPrefix",
+        "trimSuffix",
+        "trimall",
+        "trunc",
+        "tuple",
+        "typeIs",
+        "typeIsLike",
+        "typeOf",
+        "uniq",
+        "unixEpoch",
+        "unset",
+        "until",
+        "untilStep",
+        "untitle",
+        "upper",
+        "urlJoin",
+        "urlParse",
+        "uuidv4",
+        "values",
+        "without",
+        "wrap",
+        "wrapWith",
+    ];
+
+    #[test]
+    fn registers_helms_functions_once() {
+        let mut registered: Vec<&str> = all().iter().map(|def| def.name).collect();
+        registered.sort_unstable();
+        let count = registered.len();
+        registered.dedup();
+        assert_eq!(registered.len(), count, "duplicate names");
+        let mut expected = HELM_NAMES.to_vec();
+        expected.sort_unstable();
+        assert_eq!(registered, expected);
+    }
+
+    #[test]
+    fn argument_errors_are_recognized() {
+        let message = call("trunc", &[i(1)]).unwrap_err();
+        assert!(super::super::is_argument_error(&message));
+        let message = call("div", &[i(1), i(0)]).unwrap_err();
+        assert!(!super::super::is_argument_error(&message));
     }
 }

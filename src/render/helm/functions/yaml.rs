@@ -71,7 +71,11 @@ fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
             return ar[i].cmp(&br[i]);
         }
         if al || bl {
-            return if bl { Ordering::Less } else { Ordering::Greater };
+            return if bl {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
         }
         let (mut an, mut bn) = (0i64, 0i64);
         if ar[i] == '0' || br[i] == '0' {
@@ -87,12 +91,16 @@ fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
         }
         let mut ai = i;
         while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u8 - b'0'));
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
             bi += 1;
         }
         if an != bn {
@@ -158,10 +166,10 @@ fn from_value(value: &Value) -> Option<Node> {
 /// but a string (booleans of YAML 1.1, null, numbers, timestamps).
 fn reads_as_non_string(s: &str) -> bool {
     const SPECIAL: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "", "~", "null",
-        "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf",
-        "+.INF", "-.inf", "-.Inf", "-.INF",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "", "~", "null", "Null", "NULL",
+        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "-.Inf", "-.INF",
     ];
     if SPECIAL.contains(&s) {
         return true;
@@ -237,7 +245,8 @@ fn is_timestamp(s: &str) -> bool {
     let mut parts = s[5..date_end].split('-');
     let month = parts.next().unwrap_or("");
     let day = parts.next().unwrap_or("");
-    let short_number = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    let short_number =
+        |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
     if parts.next().is_some() || !short_number(month) || !short_number(day) {
         return false;
     }
@@ -412,6 +421,8 @@ fn analyze(s: &str) -> Analysis {
     if line_breaks || block_indicators {
         analysis.block_plain = false;
     }
+    // Flow indicators only matter inside flow collections, which Helm's
+    // output never has around strings.
     let _ = flow_indicators;
     analysis
 }
@@ -424,7 +435,7 @@ enum Style {
     Literal,
 }
 
-fn string_style(s: &str, key: bool, flavor: Flavor) -> Style {
+fn string_style(s: &str, key: bool) -> Style {
     let quoted_for_type = reads_as_non_string(s) || is_base60_float(s);
     let requested = if s.contains('\n') {
         Style::Literal
@@ -433,7 +444,6 @@ fn string_style(s: &str, key: bool, flavor: Flavor) -> Style {
     } else {
         Style::Plain
     };
-    let _ = flavor;
     let analysis = analyze(s);
     match requested {
         Style::Plain if analysis.block_plain && !(s.is_empty() && key) => Style::Plain,
@@ -558,7 +568,7 @@ impl Writer {
 
     fn string(&mut self, s: &str, indent: usize, key: bool) {
         let allow_breaks = !key && self.wraps();
-        match string_style(s, key, self.flavor) {
+        match string_style(s, key) {
             Style::Plain => self.plain(s, indent, allow_breaks),
             Style::Single => self.single_quoted(s, indent, allow_breaks),
             Style::Double => self.double_quoted(s, indent, allow_breaks),
