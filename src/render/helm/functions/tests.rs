@@ -1308,3 +1308,80 @@ mod table {
         assert!(!super::super::is_argument_error(&message));
     }
 }
+
+mod yaml_keys_and_folding {
+    use super::*;
+
+    #[test]
+    fn to_yaml_keys_and_nested_folding() {
+        let first = m(&[
+            (
+                "name",
+                s(
+                    "this is a long string with many words that goes beyond eighty characters for sure yes indeed and more words",
+                ),
+            ),
+            ("yes", f(1.0)),
+            ("a b", f(2.0)),
+            ("", f(3.0)),
+            ("key: x", f(4.0)),
+            ("multi\nline", f(5.0)),
+            ("1", f(6.0)),
+            ("-x", f(7.0)),
+        ]);
+        let items = vec![
+            first,
+            s(
+                "'this is a single quoted long string with many words that goes beyond eighty characters' x",
+            ),
+            s(
+                "tab\tin a long double quoted string with many words that goes beyond eighty characters for sure yes",
+            ),
+            s(
+                "a very long word: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b",
+            ),
+            s("multi\n  indented\nlines\n"),
+            s("ends with space \nx"),
+            s("\n"),
+            s("x\n "),
+            f(1.5e300),
+            f(-0.0),
+            f(0.1),
+            f(1e20),
+            f(1e21),
+        ];
+        let expected = r#"k:
+- "": 3
+  -x: 7
+  "1": 6
+  a b: 2
+  'key: x': 4
+  ? |-
+    multi
+    line
+  : 5
+  name: this is a long string with many words that goes beyond eighty characters for
+    sure yes indeed and more words
+  "yes": 1
+- '''this is a single quoted long string with many words that goes beyond eighty characters''
+  x'
+- "tab\tin a long double quoted string with many words that goes beyond eighty characters
+  for sure yes"
+- 'a very long word: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+  b'
+- |
+  multi
+    indented
+  lines
+- "ends with space \nx"
+- |2+
+
+- "x\n "
+- 1.5e+300
+- 0
+- 0.1
+- 1e+20
+- 1e+21"#;
+        assert_eq!(out("toYaml", &[m(&[("k", l(items))])]), expected);
+    }
+}

@@ -513,7 +513,17 @@ impl Writer {
             if i > 0 || !inline {
                 self.pad(indent);
             }
-            self.string(key, indent + 2, true);
+            if key.chars().any(is_break) || key.chars().count() > 128 {
+                // Not a simple key: go-yaml writes `? key` then `: value`.
+                self.out.push_str("? ");
+                self.string(key, indent + 2, false);
+                if !self.out.ends_with('\n') {
+                    self.out.push('\n');
+                }
+                self.pad(indent);
+            } else {
+                self.string(key, indent + 2, true);
+            }
             self.out.push(':');
             match value {
                 Node::Map(inner) if !inner.is_empty() => {
