@@ -22,6 +22,7 @@ mod random;
 mod regex;
 mod semver;
 mod strings;
+mod toml;
 mod yaml;
 
 pub use dicts::mutated_argument;
@@ -78,6 +79,7 @@ pub fn all() -> Vec<FunctionDef> {
         network::FUNCTIONS,
         random::FUNCTIONS,
         dates::FUNCTIONS,
+        toml::FUNCTIONS,
     ];
     families
         .iter()

@@ -1074,7 +1074,7 @@ mod table {
 
     /// Every function helm v3.17.3 defines for templates, less the engine's
     /// own (include, tpl, required, fail, lookup) and the five not done
-    /// (derivePassword, encryptAES, decryptAES, toToml, fromToml).
+    /// (derivePassword, encryptAES, decryptAES, fromToml).
     const HELM_NAMES: &[&str] = &[
         "abbrev",
         "abbrevboth",
@@ -1260,6 +1260,7 @@ mod table {
         "toRawJson",
         "toString",
         "toStrings",
+        "toToml",
         "toYaml",
         "toYamlPretty",
         "trim",
@@ -1383,5 +1384,42 @@ mod yaml_keys_and_folding {
 - 1e+20
 - 1e+21"#;
         assert_eq!(out("toYaml", &[m(&[("k", l(items))])]), expected);
+    }
+}
+
+mod toml {
+    use super::*;
+
+    #[test]
+    fn to_toml_like_burntsushi() {
+        let value = m(&[
+            ("a", i(1)),
+            ("s", s("x\"y")),
+            ("f", f(1.5)),
+            ("b", Value::Bool(true)),
+            ("l", l(vec![i(1), i(2)])),
+            ("m", m(&[("k", s("v")), ("n", m(&[("z", i(1))]))])),
+            ("lm", l(vec![m(&[("q", i(1))])])),
+            ("e", m(&[])),
+            ("k y", i(1)),
+            ("nil", Value::Nil),
+        ]);
+        assert_eq!(
+            out("toToml", &[value]),
+            "a = 1\nb = true\nf = 1.5\n\"k y\" = 1\nl = [1, 2]\ns = \"x\\\"y\"\n\n[e]\n\n[[lm]]\n  q = 1\n\n[m]\n  k = \"v\"\n  [m.n]\n    z = 1\n"
+        );
+        let value = m(&[
+            ("f", f(1e6)),
+            ("g", f(1e21)),
+            ("h", f(0.000001)),
+            ("i", f(3.0)),
+            ("s", s("t\tab\u{1}\u{e9}")),
+            ("em", l(vec![])),
+            ("ll", l(vec![l(vec![i(1)]), s("a")])),
+        ]);
+        assert_eq!(
+            out("toToml", &[value]),
+            "em = []\nf = 1000000.0\ng = 1000000000000000000000.0\nh = 0.000001\ni = 3.0\nll = [[1], \"a\"]\ns = \"t\\tab\\u0001\u{e9}\"\n"
+        );
     }
 }
