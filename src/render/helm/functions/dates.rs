@@ -664,7 +664,10 @@ pub fn duration_text(nanos: i64) -> String {
 fn ago(env: &Env, args: &[Value]) -> Result<Value, String> {
     count("ago", args, 1)?;
     let then = time_of(env, &args[0]);
-    let seconds = env.now - then.seconds - i64::from(then.nanos >= 500_000_000);
+    let seconds = env
+        .now
+        .saturating_sub(then.seconds)
+        .saturating_sub(i64::from(then.nanos >= 500_000_000));
     Ok(Value::string(duration_text(
         seconds.saturating_mul(1_000_000_000),
     )))
@@ -745,7 +748,9 @@ fn duration_round(env: &Env, args: &[Value]) -> Result<Value, String> {
         Value::Int(i) => *i,
         Value::Object(object) if object.type_name() == "time.Time" => {
             let then = time_of(env, &args[0]);
-            (env.now - then.seconds).saturating_mul(1_000_000_000)
+            env.now
+                .saturating_sub(then.seconds)
+                .saturating_mul(1_000_000_000)
         }
         _ => 0,
     };

@@ -235,7 +235,9 @@ fn decode_json(text: &str) -> Result<Value, String> {
         Err(error) => {
             // Go names the offending character; serde gives its position.
             let offset = line_column_offset(text, error.line(), error.column());
-            let found = text[..offset.min(text.len())]
+            let found = text
+                .get(..offset.min(text.len()))
+                .unwrap_or_default()
                 .chars()
                 .next_back()
                 .map(|c| c.to_string())

@@ -57,7 +57,7 @@ fn unescape(s: &str) -> Result<String, String> {
                     let end = (i + 3).min(s.len());
                     return Err(format!(
                         "invalid URL escape {}",
-                        super::strings::go_quote(&s[i..end])
+                        super::strings::go_quote(&String::from_utf8_lossy(&bytes[i..end]))
                     ));
                 }
             }

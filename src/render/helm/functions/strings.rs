@@ -507,6 +507,9 @@ fn indented(name: &str, args: &[Value]) -> Result<String, String> {
     count(name, args, 2)?;
     let spaces = arguments::int(&args[0])?;
     let s = arguments::string(&args[1])?;
+    if spaces > MAX_SEQUENCE as i64 {
+        return Err(format!("{name}: {spaces} spaces is more than Vigie writes"));
+    }
     let pad = " ".repeat(spaces.max(0) as usize);
     Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
 }
@@ -630,6 +633,11 @@ fn sort_alpha(_: &Env, args: &[Value]) -> Result<Value, String> {
 
 /// Sprig's `untilStep`, bounded by [`MAX_SEQUENCE`].
 fn step_range(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, String> {
+    let span = (i128::from(stop) - i128::from(start)).unsigned_abs();
+    let length = span / i128::from(step).unsigned_abs().max(1);
+    if length > MAX_SEQUENCE as u128 {
+        return Err(format!("sequence longer than {MAX_SEQUENCE} items"));
+    }
     let mut values = Vec::new();
     let mut i = start;
     if stop < start {
@@ -685,18 +693,18 @@ fn seq(_: &Env, args: &[Value]) -> Result<Value, String> {
     let values = match params.as_slice() {
         [end] => {
             let step = if *end < 1 { -1 } else { 1 };
-            step_range(1, end + step, step)?
+            step_range(1, end.saturating_add(step), step)?
         }
         [start, end] => {
             let step = if end < start { -1 } else { 1 };
-            step_range(*start, end + step, step)?
+            step_range(*start, end.saturating_add(step), step)?
         }
         [start, step, end] => {
             let increment = if end < start { -1 } else { 1 };
             if (end < start && *step > 0) || (end >= start && *step < 0) {
                 return text("");
             }
-            step_range(*start, end + increment, *step)?
+            step_range(*start, end.saturating_add(increment), *step)?
         }
         _ => return text(""),
     };

@@ -1423,3 +1423,48 @@ mod toml {
         );
     }
 }
+
+mod hostile_input {
+    use super::*;
+    use std::rc::Rc;
+
+    /// Every function, called with every combination of up to three odd
+    /// arguments, returns a value or an error: no panic, no runaway.
+    #[test]
+    fn no_function_panics() {
+        let version = call("semver", &[s("1.2.3")]).unwrap();
+        let time = call("now", &[]).unwrap();
+        let pool = vec![
+            Value::Nil,
+            i(i64::MIN),
+            i(-1),
+            i(2),
+            i(1 << 40),
+            f(f64::NAN),
+            f(-1e300),
+            s(""),
+            s("%\u{e9}{x\n"),
+            Value::Bytes(Rc::from(vec![0xff, 0x00])),
+            l(vec![Value::Nil, m(&[("a", i(1))])]),
+            m(&[("a", m(&[]))]),
+            version,
+            time,
+        ];
+        let mut argument_lists: Vec<Vec<Value>> = vec![vec![]];
+        for a in &pool {
+            argument_lists.push(vec![a.clone()]);
+            for b in &pool {
+                argument_lists.push(vec![a.clone(), b.clone()]);
+                for c in &pool {
+                    argument_lists.push(vec![a.clone(), b.clone(), c.clone()]);
+                }
+            }
+        }
+        let env = Env::default();
+        for def in all() {
+            for args in &argument_lists {
+                let _ = (def.function)(&env, args);
+            }
+        }
+    }
+}
