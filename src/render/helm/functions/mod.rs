@@ -17,6 +17,7 @@ mod json;
 mod lists;
 mod math;
 mod network;
+mod password;
 mod paths;
 mod random;
 mod regex;
@@ -80,6 +81,7 @@ pub fn all() -> Vec<FunctionDef> {
         random::FUNCTIONS,
         dates::FUNCTIONS,
         toml::FUNCTIONS,
+        password::FUNCTIONS,
     ];
     families
         .iter()

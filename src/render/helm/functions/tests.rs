@@ -1074,7 +1074,7 @@ mod table {
 
     /// Every function helm v3.17.3 defines for templates, less the engine's
     /// own (include, tpl, required, fail, lookup) and the five not done
-    /// (derivePassword, encryptAES, decryptAES, fromToml).
+    /// (encryptAES, decryptAES, fromToml).
     const HELM_NAMES: &[&str] = &[
         "abbrev",
         "abbrevboth",
@@ -1112,6 +1112,7 @@ mod table {
         "date_modify",
         "deepCopy",
         "deepEqual",
+        "derivePassword",
         "default",
         "dict",
         "dig",
@@ -1465,6 +1466,44 @@ mod hostile_input {
             for args in &argument_lists {
                 let _ = (def.function)(&env, args);
             }
+        }
+    }
+}
+
+mod password {
+    use super::*;
+
+    #[test]
+    fn derive_password_like_sprig() {
+        let cases = [
+            (
+                1,
+                "long",
+                "password",
+                "user",
+                "example.com",
+                "ZedaFaxcZaso9*",
+            ),
+            (2, "maximum", "pw", "u", "s", "S2$TYTKe9bU9YXWCqT@%"),
+            (
+                1,
+                "name",
+                "a",
+                "b",
+                "c",
+                "cannot find password template name",
+            ),
+            (1, "basic", "\u{e9}", "\u{fc}", "x.y", "tBT50pzI"),
+        ];
+        for (counter, kind, password, user, site, expected) in cases {
+            assert_eq!(
+                out(
+                    "derivePassword",
+                    &[i(counter), s(kind), s(password), s(user), s(site)]
+                ),
+                expected,
+                "{kind}"
+            );
         }
     }
 }
