@@ -8,6 +8,7 @@ use std::cell::Cell;
 
 use super::value::Value;
 
+mod aes;
 mod arguments;
 mod dates;
 mod dicts;
@@ -82,6 +83,7 @@ pub fn all() -> Vec<FunctionDef> {
         dates::FUNCTIONS,
         toml::FUNCTIONS,
         password::FUNCTIONS,
+        aes::FUNCTIONS,
     ];
     families
         .iter()

@@ -1074,7 +1074,7 @@ mod table {
 
     /// Every function helm v3.17.3 defines for templates, less the engine's
     /// own (include, tpl, required, fail, lookup) and the five not done
-    /// (encryptAES, decryptAES, fromToml).
+    /// (fromToml).
     const HELM_NAMES: &[&str] = &[
         "abbrev",
         "abbrevboth",
@@ -1111,6 +1111,7 @@ mod table {
         "date_in_zone",
         "date_modify",
         "deepCopy",
+        "decryptAES",
         "deepEqual",
         "derivePassword",
         "default",
@@ -1122,6 +1123,7 @@ mod table {
         "duration",
         "durationRound",
         "empty",
+        "encryptAES",
         "ext",
         "first",
         "float64",
@@ -1503,6 +1505,53 @@ mod password {
                 ),
                 expected,
                 "{kind}"
+            );
+        }
+    }
+}
+
+mod aes {
+    use super::*;
+
+    #[test]
+    fn decrypts_what_helm_encrypts() {
+        // Encrypted by helm: `encryptAES "secretkey" "plaintext"`.
+        assert_eq!(
+            out(
+                "decryptAES",
+                &[
+                    s("secretkey"),
+                    s("ITkI8JBOdtMzsrB/aXh3V9/3wp+FNL9JytiKQI8rA0U=")
+                ]
+            ),
+            "plaintext"
+        );
+        let encrypted = call("encryptAES", &[s("k"), s("a longer text over two blocks")]).unwrap();
+        assert_eq!(
+            out("decryptAES", &[s("k"), encrypted]),
+            "a longer text over two blocks"
+        );
+        assert_eq!(out("encryptAES", &[s("k"), s("")]), "");
+        assert_eq!(out("decryptAES", &[s("k"), s("")]), "");
+        let errors = [
+            (
+                "YWJj",
+                "runtime error: slice bounds out of range [:16] with capacity 3",
+            ),
+            ("!!", "illegal base64 data at input byte 0"),
+            (
+                "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZQ==",
+                "crypto/cipher: input not full blocks",
+            ),
+            (
+                "MDEyMzQ1Njc4OWFiY2RlZg==",
+                "runtime error: index out of range [-1]",
+            ),
+        ];
+        for (text, message) in errors {
+            assert_eq!(
+                out("decryptAES", &[s("k"), s(text)]),
+                format!("error: {message}")
             );
         }
     }
