@@ -1073,8 +1073,7 @@ mod table {
     use super::*;
 
     /// Every function helm v3.17.3 defines for templates, less the engine's
-    /// own (include, tpl, required, fail, lookup) and the five not done
-    /// (fromToml).
+    /// own (include, tpl, required, fail, lookup).
     const HELM_NAMES: &[&str] = &[
         "abbrev",
         "abbrevboth",
@@ -1130,6 +1129,7 @@ mod table {
         "floor",
         "fromJson",
         "fromJsonArray",
+        "fromToml",
         "fromYaml",
         "fromYamlArray",
         "genCA",
@@ -1392,6 +1392,22 @@ mod yaml_keys_and_folding {
 
 mod toml {
     use super::*;
+
+    #[test]
+    fn from_toml_keeps_integers() {
+        assert_eq!(
+            out("fromToml", &[s("a = 1\nb = 1.5\n[t]\nc = \"x\"")]),
+            "map[a:1 b:1.5 t:map[c:x]]"
+        );
+        let Value::Map(map) = call("fromToml", &[s("a = 1")]).unwrap() else {
+            panic!()
+        };
+        assert_eq!(map["a"].type_name(), "int");
+        let Value::Map(map) = call("fromToml", &[s("a = ")]).unwrap() else {
+            panic!()
+        };
+        assert!(map["Error"].to_string().starts_with("toml: line 0: "));
+    }
 
     #[test]
     fn to_toml_like_burntsushi() {
