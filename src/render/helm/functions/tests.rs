@@ -1572,3 +1572,22 @@ mod aes {
         }
     }
 }
+
+mod objects_in_documents {
+    use super::*;
+
+    #[test]
+    fn times_and_versions_marshal_as_go() {
+        let time = call("toDate", &[s("2006-01-02"), s("2020-05-06")]).unwrap();
+        let version = call("semver", &[s("1.2.3")]).unwrap();
+        let value = m(&[("t", time), ("v", version)]);
+        assert_eq!(
+            out("toYaml", std::slice::from_ref(&value)),
+            "t: \"2020-05-06T00:00:00Z\"\nv: 1.2.3"
+        );
+        assert_eq!(
+            out("toJson", &[value]),
+            r#"{"t":"2020-05-06T00:00:00Z","v":"1.2.3"}"#
+        );
+    }
+}
