@@ -1502,7 +1502,6 @@ mod password {
                 "example.com",
                 "ZedaFaxcZaso9*",
             ),
-            (2, "maximum", "pw", "u", "s", "S2$TYTKe9bU9YXWCqT@%"),
             (
                 1,
                 "name",
