@@ -93,14 +93,16 @@ fn abbreviate_full(s: &str, offset: i64, width: i64) -> String {
         return s.to_string();
     }
     let mut offset = offset.min(len);
-    if len - offset < width - 3 {
+    // Go's int arithmetic wraps; so does this.
+    if len.wrapping_sub(offset) < width - 3 {
         offset = len - (width - 3);
     }
     if offset <= 4 {
         return byte_slice(s, 0, (width - 3) as usize) + "...";
     }
     if width < 7 {
-        return s.to_string();
+        // goutils returns an error, which Sprig turns into an empty string.
+        return String::new();
     }
     if offset + width - 3 < len {
         let rest = &s.as_bytes()[offset as usize..];

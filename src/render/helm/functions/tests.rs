@@ -62,6 +62,15 @@ mod strings {
         assert_eq!(out("abbrev", &[i(5), s("hello world")]), "he...");
         assert_eq!(out("abbrev", &[i(3), s("hello")]), "hello");
         assert_eq!(
+            out("abbrevboth", &[i(i64::MIN), i(5), s("a long enough text")]),
+            ""
+        );
+        assert_eq!(
+            out("abbrevboth", &[i(10), i(5), s("a long enough text")]),
+            "a long enough text"
+        );
+        assert_eq!(out("abbrevboth", &[i(0), i(4), s("abcdefgh")]), "a...");
+        assert_eq!(
             out("abbrevboth", &[i(5), i(10), s("1234 5678 9123")]),
             "...5678..."
         );
