@@ -322,6 +322,15 @@ fn identifier_words(s: &str) -> Vec<String> {
                 words.push(std::mem::take(&mut current));
             }
         }
+        // Digits after a run of capitals start a word (`ABC123` → `abc_123`).
+        if c.is_ascii_digit()
+            && i >= 2
+            && chars[i - 1].is_uppercase()
+            && chars[i - 2].is_uppercase()
+            && !current.is_empty()
+        {
+            words.push(std::mem::take(&mut current));
+        }
         current.push(c);
     }
     if !current.is_empty() {
@@ -343,7 +352,16 @@ fn kebabcase(_: &Env, args: &[Value]) -> Result<Value, String> {
 fn camelcase(_: &Env, args: &[Value]) -> Result<Value, String> {
     let s = one_string("camelcase", args)?;
     let mut out = String::with_capacity(s.len());
-    for word in s.split(['_', '-', ' ']).filter(|w| !w.is_empty()) {
+    let pieces: Vec<&str> = s.split(['_', '-', ' ']).collect();
+    let last = pieces.len().saturating_sub(1);
+    for (index, word) in pieces.iter().enumerate() {
+        // Separators at either end, and doubled ones, leave one `_`.
+        if word.is_empty() {
+            if index == 0 || index == last || pieces.get(index + 1).is_some_and(|w| !w.is_empty()) {
+                out.push('_');
+            }
+            continue;
+        }
         let all_upper = word.chars().all(|c| !c.is_lowercase());
         let mut chars = word.chars();
         if let Some(first) = chars.next() {

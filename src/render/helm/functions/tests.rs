@@ -118,6 +118,9 @@ mod strings {
         );
         assert_eq!(out("camelcase", &[s("helloWorld")]), "HelloWorld");
         assert_eq!(out("camelcase", &[s("HELLO_WORLD")]), "HelloWorld");
+        assert_eq!(out("camelcase", &[s("_complex__case_")]), "_Complex_Case_");
+        assert_eq!(out("snakecase", &[s("ABC123def")]), "abc_123def");
+        assert_eq!(out("kebabcase", &[s("a1B2")]), "a1-b2");
     }
 
     #[test]
@@ -418,6 +421,7 @@ mod dicts {
             "map[a:1 b:2]"
         );
         assert_eq!(out("unset", &[m(&[("a", i(1))]), s("a")]), "map[]");
+        assert_eq!(out("hasKey", &[Value::Nil, s("a")]), "false");
         assert_eq!(super::super::mutated_argument("set"), Some(0));
     }
 
