@@ -8,6 +8,29 @@ use std::cell::Cell;
 
 use super::value::Value;
 
+mod aes;
+mod arguments;
+mod dates;
+mod dicts;
+mod encoding;
+mod flow;
+mod json;
+mod lists;
+mod math;
+mod network;
+mod password;
+mod paths;
+mod random;
+mod regex;
+mod semver;
+mod strings;
+mod toml;
+mod yaml;
+
+pub use dicts::mutated_argument;
+#[cfg(test)]
+mod tests;
+
 /// What functions may read besides their arguments. Vigie never reads the
 /// clock or the system's randomness: `now` is fixed and the generators
 /// (`randAlphaNum`, `uuidv4`, `genCA`, …) draw from a seeded sequence, so
@@ -44,5 +67,39 @@ pub struct FunctionDef {
 
 /// Every function of this module.
 pub fn all() -> Vec<FunctionDef> {
-    Vec::new()
+    let families: &[&[FunctionDef]] = &[
+        strings::FUNCTIONS,
+        math::FUNCTIONS,
+        flow::FUNCTIONS,
+        lists::FUNCTIONS,
+        dicts::FUNCTIONS,
+        json::FUNCTIONS,
+        encoding::FUNCTIONS,
+        semver::FUNCTIONS,
+        regex::FUNCTIONS,
+        paths::FUNCTIONS,
+        network::FUNCTIONS,
+        random::FUNCTIONS,
+        dates::FUNCTIONS,
+        toml::FUNCTIONS,
+        password::FUNCTIONS,
+        aes::FUNCTIONS,
+    ];
+    families
+        .iter()
+        .flat_map(|family| family.iter())
+        .map(|def| FunctionDef {
+            name: def.name,
+            function: def.function,
+            generated: def.generated,
+        })
+        .collect()
+}
+
+/// Whether an error a function returned is one Go's template engine reports
+/// before calling it (a wrong argument count or type), which it prints
+/// without the `error calling NAME: ` prefix.
+pub fn is_argument_error(message: &str) -> bool {
+    message.starts_with("wrong number of args for ")
+        || message.starts_with("wrong type for value; ")
 }
