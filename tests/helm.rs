@@ -1,0 +1,189 @@
+//! Helm charts in scans: rendered in process, findings at template lines,
+//! render failures reported without hiding the rest.
+
+use std::path::{Path, PathBuf};
+
+use vigie::diagnostic::{DiagnosticCode, DiagnosticLevel};
+use vigie::{Scan, ScanOptions};
+
+fn chart(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/helm")
+        .join(name)
+}
+
+fn scan(paths: &[PathBuf]) -> Scan {
+    vigie::scan(&ScanOptions {
+        paths: paths.to_vec(),
+        ..ScanOptions::default()
+    })
+    .unwrap()
+}
+
+/// (rule, file name, line) of every finding.
+fn found(scan: &Scan) -> Vec<(&'static str, String, u32)> {
+    scan.findings
+        .iter()
+        .map(|f| {
+            let path = &scan.sources.get(f.span.file).display;
+            let name = path.rsplit('/').next().unwrap_or(path).to_string();
+            (f.rule.id, name, f.span.start.line)
+        })
+        .collect()
+}
+
+#[test]
+fn a_value_printed_by_a_template_is_found_at_the_template_line() {
+    let scan = scan(&[chart("privileged")]);
+    assert!(scan.diagnostics.is_empty(), "{:?}", scan.diagnostics);
+    let privileged: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "PSS001")
+        .collect();
+    assert_eq!(privileged.len(), 1);
+    let finding = privileged[0];
+    let file = scan.sources.get(finding.span.file);
+    assert!(
+        file.display
+            .ends_with("privileged/templates/deployment.yaml")
+    );
+    assert_eq!(
+        (finding.span.start.line, finding.span.start.column),
+        (21, 13)
+    );
+    assert_eq!(
+        file.line(finding.span.start.line),
+        Some("            privileged: {{ .Values.privileged }}")
+    );
+    // The values line that set it is a related location.
+    let related: Vec<_> = finding
+        .related
+        .iter()
+        .map(|r| {
+            (
+                scan.sources
+                    .get(r.span.file)
+                    .display
+                    .rsplit('/')
+                    .next()
+                    .map(str::to_string),
+                r.span.start.line,
+            )
+        })
+        .collect();
+    assert_eq!(related, [(Some("values.yaml".to_string()), 3)]);
+    // The chart's objects are marked with the chart, and no chart file is
+    // read as a loose manifest.
+    assert_eq!(scan.resources.len(), 2);
+    assert!(scan.resources.iter().all(|r| {
+        r.variant
+            .as_deref()
+            .is_some_and(|v| v.ends_with("testdata/helm/privileged"))
+    }));
+}
+
+#[test]
+fn fields_written_by_a_helper_point_at_the_helper() {
+    let scan = scan(&[chart("privileged")]);
+    let deployment = scan
+        .resources
+        .iter()
+        .find(|r| r.kind == "Deployment")
+        .unwrap();
+    let label = deployment
+        .body
+        .get_path(&["metadata", "labels"])
+        .and_then(|l| l.entry("app.kubernetes.io/name"))
+        .unwrap();
+    let file = scan.sources.get(label.key.span.file);
+    assert!(file.display.ends_with("templates/_helpers.tpl"));
+    assert_eq!(label.key.span.start.line, 2);
+    assert_eq!(deployment.name.as_deref(), Some("release-name-web"));
+}
+
+#[test]
+fn a_required_value_fails_its_template_only() {
+    let scan = scan(&[chart("required"), chart("privileged")]);
+    let errors: Vec<_> = scan
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{:?}", scan.diagnostics);
+    let error = errors[0];
+    assert_eq!(error.code, DiagnosticCode::HelmRender);
+    assert!(error.path.ends_with("required/templates/configmap.yaml"));
+    assert_eq!(error.position.map(|p| p.line), Some(6));
+    assert_eq!(
+        error.message,
+        "execution error at (required/templates/configmap.yaml:6:11): host is required"
+    );
+    // The other template of the chart and the other chart are still checked.
+    let privileged: Vec<_> = found(&scan)
+        .into_iter()
+        .filter(|f| f.0 == "PSS001")
+        .collect();
+    assert_eq!(
+        privileged,
+        [
+            ("PSS001", "deployment.yaml".to_string(), 21),
+            ("PSS001", "pod.yaml".to_string(), 10)
+        ]
+    );
+}
+
+#[test]
+fn invalid_yaml_in_rendered_output_is_located_in_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("broken");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("Chart.yaml"),
+        "apiVersion: v2\nname: broken\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("values.yaml"), "items: [a, b]\n").unwrap();
+    std::fs::write(
+        root.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  list: [{{ .Values.items | join \", \" }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("templates/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n  containers:\n    - name: a\n      image: a:1\n",
+    )
+    .unwrap();
+    let scan = scan(&[root]);
+    let errors: Vec<_> = scan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == DiagnosticCode::HelmRender)
+        .collect();
+    assert_eq!(errors.len(), 1, "{:?}", scan.diagnostics);
+    assert!(errors[0].path.ends_with("broken/templates/cm.yaml"));
+    assert!(
+        errors[0]
+            .message
+            .starts_with("YAML parse error on broken/templates/cm.yaml: "),
+        "{}",
+        errors[0].message
+    );
+    assert!(errors[0].position.is_some_and(|p| p.line >= 6));
+    assert!(found(&scan).contains(&("PSS003", "pod.yaml".to_string(), 6)));
+}
+
+#[test]
+fn chart_scans_are_deterministic() {
+    let paths = [
+        chart("privileged"),
+        chart("required"),
+        chart("shop"),
+        chart("nested"),
+    ];
+    let first = scan(&paths);
+    let second = scan(&paths);
+    let text = |s: &Scan| vigie::report::json::render(s);
+    assert_eq!(text(&first), text(&second));
+    assert!(!first.findings.is_empty());
+}
