@@ -187,3 +187,82 @@ fn chart_scans_are_deterministic() {
     assert_eq!(text(&first), text(&second));
     assert!(!first.findings.is_empty());
 }
+
+/// The documents of a multi-document output: its `# Source:` line and the
+/// document as Vigie reads it (printed canonically, positions dropped).
+fn documents(text: &str) -> Vec<(String, String)> {
+    text.split("\n---\n")
+        .map(|piece| piece.strip_prefix("---\n").unwrap_or(piece))
+        .filter(|piece| !piece.trim().is_empty())
+        .map(|piece| {
+            let source = piece
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# Source: "))
+                .unwrap_or_default()
+                .to_string();
+            let loaded = vigie::source::yaml::load(
+                vigie::source::FileId(0),
+                "",
+                piece,
+                vigie::source::yaml::Limits::default(),
+            );
+            assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+            let body: Vec<String> = loaded
+                .documents
+                .iter()
+                .map(|d| vigie::source::emit::to_yaml(&d.root))
+                .collect();
+            (source, body.join("---\n"))
+        })
+        .collect()
+}
+
+/// `vigie render` gives the documents `helm template` (v3.17.3) printed for
+/// each case of testdata/helm/golden/CASES (`scripts/helm-golden.sh`).
+#[test]
+fn render_matches_helm_template() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/helm");
+    let cases = std::fs::read_to_string(dir.join("golden/CASES")).unwrap();
+    let mut compared = 0;
+    for line in cases
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (name, chart, release, options) = (words[0], words[1], words[2], &words[3..]);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .current_dir(&dir)
+            .args(["render", chart, "--release-name", release])
+            .args(options)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let actual = String::from_utf8(out.stdout).unwrap();
+        let expected = std::fs::read_to_string(dir.join(format!("golden/{name}.yaml"))).unwrap();
+        let expected = documents(&expected);
+        assert!(!expected.is_empty());
+        assert_eq!(documents(&actual), expected, "{name}");
+        compared += 1;
+    }
+    assert_eq!(compared, 5);
+}
+
+#[test]
+fn render_fails_with_the_template_error() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/helm"))
+        .args(["render", "required"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "required/templates/configmap.yaml:6:12: error[helm-render] execution error at (required/templates/configmap.yaml:6:11): host is required\n"
+    );
+}
