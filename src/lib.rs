@@ -198,7 +198,7 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
         let rendered = render::helm::scan::render_chart(
             dir,
             display,
-            &render::helm::chart::prepare::RenderOptions::default(),
+            &chart_options(dir, &options.config),
             options.load.limits,
             &mut sources,
         );
@@ -242,6 +242,38 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
         terraform: plans_then_hcl,
         diagnostics,
     })
+}
+
+/// How a scan renders the chart in `dir`: as `helm template` by default, with
+/// the settings of the configuration's `charts` entry for it.
+fn chart_options(
+    dir: &std::path::Path,
+    config: &Config,
+) -> render::helm::chart::prepare::RenderOptions {
+    let mut options = render::helm::chart::prepare::RenderOptions::default();
+    let base = std::path::Path::new(&config.path)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let Ok(dir) = dir.canonicalize() else {
+        return options;
+    };
+    let chosen = config
+        .charts
+        .iter()
+        .filter(|c| base.join(&c.path).canonicalize().is_ok_and(|p| p == dir))
+        .last();
+    if let Some(setting) = chosen {
+        options.values_files = setting.values.iter().map(|v| base.join(v)).collect();
+        options.set = setting.set.clone();
+        options.set_string = setting.set_string.clone();
+        if let Some(name) = &setting.release_name {
+            options.release_name = name.clone();
+        }
+        if let Some(namespace) = &setting.namespace {
+            options.namespace = namespace.clone();
+        }
+    }
+    options
 }
 
 /// What `vigie render PATH` prints: a directory with a kustomization is built

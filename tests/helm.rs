@@ -266,3 +266,66 @@ fn render_fails_with_the_template_error() {
         "required/templates/configmap.yaml:6:12: error[helm-render] execution error at (required/templates/configmap.yaml:6:11): host is required\n"
     );
 }
+
+/// `.vigie.yaml` says which values a chart is scanned with.
+#[test]
+fn configured_values_files_and_options_apply_to_their_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let chart_dir = root.join("deploy/web");
+    std::fs::create_dir_all(chart_dir.join("templates")).unwrap();
+    for name in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/deployment.yaml",
+        "templates/_helpers.tpl",
+    ] {
+        std::fs::copy(chart("privileged").join(name), chart_dir.join(name)).unwrap();
+    }
+    std::fs::write(chart_dir.join("values-prod.yaml"), "privileged: false\n").unwrap();
+    let scan_with = |config: &str| {
+        let path = root.join(".vigie.yaml");
+        std::fs::write(&path, config).unwrap();
+        let config = vigie::config::load(&path, &path.display().to_string()).unwrap();
+        let scan = vigie::scan(&ScanOptions {
+            paths: vec![root.to_path_buf()],
+            config,
+            ..ScanOptions::default()
+        })
+        .unwrap();
+        assert!(scan.diagnostics.is_empty(), "{:?}", scan.diagnostics);
+        let privileged = scan
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == "PSS001")
+            .count();
+        let names: Vec<String> = scan
+            .resources
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}/{}",
+                    r.namespace.as_deref().unwrap_or("-"),
+                    r.name.as_deref().unwrap_or("-")
+                )
+            })
+            .collect();
+        (privileged, names)
+    };
+    assert_eq!(
+        scan_with("severity: low\n"),
+        (1, vec!["-/release-name-web".to_string()])
+    );
+    assert_eq!(
+        scan_with(
+            "charts:\n  - path: deploy/web\n    values: [deploy/web/values-prod.yaml]\n    release_name: prod\n"
+        ),
+        (0, vec!["-/prod-web".to_string()])
+    );
+    assert_eq!(
+        scan_with(
+            "charts:\n  - path: deploy/web\n    values: [deploy/web/values-prod.yaml]\n    set: [privileged=true]\n"
+        ),
+        (1, vec!["-/release-name-web".to_string()])
+    );
+}
