@@ -260,8 +260,8 @@ fn chart_options(
     let chosen = config
         .charts
         .iter()
-        .filter(|c| base.join(&c.path).canonicalize().is_ok_and(|p| p == dir))
-        .last();
+        .rev()
+        .find(|c| base.join(&c.path).canonicalize().is_ok_and(|p| p == dir));
     if let Some(setting) = chosen {
         options.values_files = setting.values.iter().map(|v| base.join(v)).collect();
         options.set = setting.set.clone();
