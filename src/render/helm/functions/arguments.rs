@@ -64,10 +64,12 @@ pub fn boolean(value: &Value) -> Result<bool, String> {
     }
 }
 
-/// A Go `map[string]interface{}` parameter.
-pub fn map(value: &Value) -> Result<&Rc<Map>, String> {
+/// A Go `map[string]interface{}` parameter; nil arrives as a nil map,
+/// which reads as empty.
+pub fn map(value: &Value) -> Result<Rc<Map>, String> {
     match value {
-        Value::Map(m) => Ok(m),
+        Value::Map(m) => Ok(m.clone()),
+        Value::Nil => Ok(Rc::new(Map::new())),
         other => Err(wrong_type("map[string]interface {}", other)),
     }
 }

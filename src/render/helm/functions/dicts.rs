@@ -90,7 +90,7 @@ fn has_key(_: &Env, args: &[Value]) -> Result<Value, String> {
     Ok(Value::Bool(map.contains_key(key)))
 }
 
-fn maps(args: &[Value]) -> Result<Vec<&Rc<Map>>, String> {
+fn maps(args: &[Value]) -> Result<Vec<Rc<Map>>, String> {
     args.iter().map(arguments::map).collect()
 }
 
@@ -109,7 +109,11 @@ fn pluck(_: &Env, args: &[Value]) -> Result<Value, String> {
 fn keys(_: &Env, args: &[Value]) -> Result<Value, String> {
     let keys = maps(args)?
         .into_iter()
-        .flat_map(|map| map.keys().map(|k| Value::string(k.as_str())))
+        .flat_map(|map| {
+            map.keys()
+                .map(|k| Value::string(k.as_str()))
+                .collect::<Vec<_>>()
+        })
         .collect();
     Ok(Value::list(keys))
 }
@@ -169,7 +173,7 @@ fn merge_all(name: &str, args: &[Value], overwrite: bool) -> Result<Value, Strin
     at_least(name, args, 1)?;
     let mut destination = arguments::map(&args[0])?.as_ref().clone();
     for source in &args[1..] {
-        merge_into(&mut destination, arguments::map(source)?, overwrite);
+        merge_into(&mut destination, &*arguments::map(source)?, overwrite);
     }
     Ok(Value::map(destination))
 }

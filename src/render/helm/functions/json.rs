@@ -66,6 +66,32 @@ pub fn plain_text(value: &Value) -> String {
     }
 }
 
+/// What `json.Marshal` makes of a Go object: a time as RFC 3339 text, a
+/// Sprig certificate as its two fields, a version (or anything else) as its
+/// printed form.
+pub fn object_as_json(value: &Value) -> Value {
+    let Value::Object(object) = value else {
+        return Value::string(plain_text(value));
+    };
+    match object.type_name() {
+        "time.Time" => object
+            .method(
+                "Format",
+                &[Value::string("2006-01-02T15:04:05.999999999Z07:00")],
+            )
+            .and_then(Result::ok)
+            .unwrap_or_else(|| Value::string(object.display())),
+        "sprig.certificate" => {
+            let mut map = Map::new();
+            for field in ["Cert", "Key"] {
+                map.insert(field.to_string(), object.field(field).unwrap_or_default());
+            }
+            Value::map(map)
+        }
+        _ => Value::string(object.display()),
+    }
+}
+
 fn json_string(s: &str, escape_html: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
@@ -113,9 +139,9 @@ fn write_json(
                 .ok_or_else(|| format!("json: unsupported value: {}", format_float_g(*x)))?,
         ),
         Value::String(s) => json_string(s, style.escape_html, out),
-        Value::Bytes(_) | Value::Object(_) => {
-            json_string(&plain_text(value), style.escape_html, out)
-        }
+        Value::Bytes(_) => json_string(&plain_text(value), style.escape_html, out),
+        Value::Object(_) => write_json(&object_as_json(value), style, depth, out)?,
+
         Value::List(items) => {
             if items.is_empty() {
                 out.push_str("[]");

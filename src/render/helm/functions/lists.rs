@@ -176,8 +176,8 @@ fn chunk(_: &Env, args: &[Value]) -> Result<Value, String> {
     let size = arguments::int(&args[0])?;
     let list = items(&args[1], "chunk")?;
     if size <= 0 {
-        // Go divides by the size and panics.
-        return Err("runtime error: integer divide by zero".to_string());
+        // Go sizes the result with a float division that goes out of range.
+        return Err("runtime error: makeslice: len out of range".to_string());
     }
     let chunks = list
         .chunks(size as usize)

@@ -93,14 +93,16 @@ fn abbreviate_full(s: &str, offset: i64, width: i64) -> String {
         return s.to_string();
     }
     let mut offset = offset.min(len);
-    if len - offset < width - 3 {
+    // Go's int arithmetic wraps; so does this.
+    if len.wrapping_sub(offset) < width - 3 {
         offset = len - (width - 3);
     }
     if offset <= 4 {
         return byte_slice(s, 0, (width - 3) as usize) + "...";
     }
     if width < 7 {
-        return s.to_string();
+        // goutils returns an error, which Sprig turns into an empty string.
+        return String::new();
     }
     if offset + width - 3 < len {
         let rest = &s.as_bytes()[offset as usize..];
@@ -320,6 +322,15 @@ fn identifier_words(s: &str) -> Vec<String> {
                 words.push(std::mem::take(&mut current));
             }
         }
+        // Digits after a run of capitals start a word (`ABC123` → `abc_123`).
+        if c.is_ascii_digit()
+            && i >= 2
+            && chars[i - 1].is_uppercase()
+            && chars[i - 2].is_uppercase()
+            && !current.is_empty()
+        {
+            words.push(std::mem::take(&mut current));
+        }
         current.push(c);
     }
     if !current.is_empty() {
@@ -341,7 +352,16 @@ fn kebabcase(_: &Env, args: &[Value]) -> Result<Value, String> {
 fn camelcase(_: &Env, args: &[Value]) -> Result<Value, String> {
     let s = one_string("camelcase", args)?;
     let mut out = String::with_capacity(s.len());
-    for word in s.split(['_', '-', ' ']).filter(|w| !w.is_empty()) {
+    let pieces: Vec<&str> = s.split(['_', '-', ' ']).collect();
+    let last = pieces.len().saturating_sub(1);
+    for (index, word) in pieces.iter().enumerate() {
+        // Separators at either end, and doubled ones, leave one `_`.
+        if word.is_empty() {
+            if index == 0 || index == last || pieces.get(index + 1).is_some_and(|w| !w.is_empty()) {
+                out.push('_');
+            }
+            continue;
+        }
         let all_upper = word.chars().all(|c| !c.is_lowercase());
         let mut chars = word.chars();
         if let Some(first) = chars.next() {

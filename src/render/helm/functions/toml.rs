@@ -1,14 +1,16 @@
 //! `toToml` as Helm writes it with BurntSushi/toml's encoder: plain keys
 //! first, then tables and arrays of tables, each group in key order; nested
-//! tables indented two spaces per level; nil values left out. `fromToml` is
-//! not implemented.
+//! tables indented two spaces per level; nil values left out. `fromToml`
+//! reads with the `toml` crate: integers stay integers (`int64`), errors go
+//! into an `Error` key as in Helm (with the `toml` crate's wording), and
+//! dates and times are kept as their text.
 
 use super::super::value::{Map, Value};
-use super::arguments::count;
+use super::arguments::{self, count};
 use super::{Env, Function, FunctionDef};
 
 /// The functions of this family.
-pub const FUNCTIONS: &[FunctionDef] = &[def("toToml", to_toml)];
+pub const FUNCTIONS: &[FunctionDef] = &[def("toToml", to_toml), def("fromToml", from_toml)];
 
 const fn def(name: &'static str, function: Function) -> FunctionDef {
     FunctionDef {
@@ -168,4 +170,50 @@ fn to_toml(_: &Env, args: &[Value]) -> Result<Value, String> {
     let mut encoder = Encoder { out: String::new() };
     encoder.table(&[], entries);
     Ok(Value::string(encoder.out))
+}
+
+fn from_toml_value(value: ::toml::Value) -> Value {
+    match value {
+        ::toml::Value::String(s) => Value::string(s),
+        ::toml::Value::Integer(i) => Value::Int(i),
+        ::toml::Value::Float(x) => Value::Float(x),
+        ::toml::Value::Boolean(b) => Value::Bool(b),
+        ::toml::Value::Datetime(d) => Value::string(d.to_string()),
+        ::toml::Value::Array(items) => {
+            Value::list(items.into_iter().map(from_toml_value).collect())
+        }
+        ::toml::Value::Table(table) => Value::map(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, from_toml_value(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn from_toml(_: &Env, args: &[Value]) -> Result<Value, String> {
+    count("fromToml", args, 1)?;
+    let text = arguments::string(&args[0])?;
+    let map = match text.parse::<::toml::Table>() {
+        Ok(table) => table
+            .into_iter()
+            .map(|(k, v)| (k, from_toml_value(v)))
+            .collect(),
+        Err(error) => {
+            let message = error.message().to_string();
+            let line = error.span().map_or(0, |span| {
+                text.as_bytes()[..span.start.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+            });
+            let mut map = Map::new();
+            map.insert(
+                "Error".to_string(),
+                Value::string(format!("toml: line {line}: {message}")),
+            );
+            map
+        }
+    };
+    Ok(Value::map(map))
 }

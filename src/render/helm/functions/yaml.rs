@@ -131,7 +131,8 @@ fn from_json_round_trip(value: &Value) -> Option<Node> {
             }
         }
         Value::String(s) => Node::Str(s.to_string()),
-        Value::Bytes(_) | Value::Object(_) => Node::Str(json::plain_text(value)),
+        Value::Bytes(_) => Node::Str(json::plain_text(value)),
+        Value::Object(_) => from_json_round_trip(&json::object_as_json(value))?,
         Value::List(items) => Node::Seq(
             items
                 .iter()
