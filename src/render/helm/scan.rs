@@ -127,7 +127,7 @@ pub fn render_chart(
     for document in &documents {
         let (output, template) = &outputs[document.template];
         let index = ordinal.entry(document.template).or_insert(0);
-        let mapper = SpanMapper::new(output, document.range.start, sources);
+        let mapper = SpanMapper::new(output, document.range.clone(), sources);
         let loaded = yaml::load(
             template.file,
             &sources.get(template.file).display,
@@ -198,9 +198,9 @@ fn yaml_error_position(
             .find_map(|d| d.position)
             .or(non_mapping);
         if let Some(position) = position {
-            let mapper = SpanMapper::new(output, range.start, sources);
+            let mapper = SpanMapper::new(output, range, sources);
             let (file, offset) = mapper.source_offset(mapper.byte_of(position), false)?;
-            return Some((file, position_at(&sources.get(file).text, offset)));
+            return Some((file, mapper.position(file, offset)));
         }
     }
     None
@@ -208,12 +208,29 @@ fn yaml_error_position(
 
 /// The 1-based line and column (in code points) of a byte offset.
 fn position_at(text: &str, offset: usize) -> Position {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line = before.matches('\n').count() as u32 + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..offset].chars().count() as u32 + 1;
-    Position::new(line, column)
+    LineIndex::new(text).position(text, offset)
+}
+
+/// Byte offsets of the lines of a text, to locate many offsets in it.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line and column (in code points) of a byte offset of `text`.
+    fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let line_start = self.starts[line - 1];
+        let column = text[line_start..offset].chars().count() as u32 + 1;
+        Position::new(line as u32, column)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -231,24 +248,43 @@ struct SpanMapper<'a> {
     /// Byte offset of each line of the document.
     line_starts: Vec<usize>,
     sources: &'a SourceMap,
+    /// Line indexes of the template files, built on first use.
+    files: std::cell::RefCell<HashMap<FileId, std::rc::Rc<LineIndex>>>,
 }
 
 impl<'a> SpanMapper<'a> {
-    fn new(output: &'a Output, base: usize, sources: &'a SourceMap) -> Self {
-        let document = &output.text[base..];
+    fn new(output: &'a Output, range: std::ops::Range<usize>, sources: &'a SourceMap) -> Self {
+        let document = &output.text[range.clone()];
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', document.as_bytes()).map(|i| i + 1));
         SpanMapper {
             output,
-            base,
+            base: range.start,
             line_starts,
             sources,
+            files: std::cell::RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The position of a byte offset of a template file.
+    fn position(&self, file: FileId, offset: usize) -> Position {
+        let text = &self.sources.get(file).text;
+        let index = self
+            .files
+            .borrow_mut()
+            .entry(file)
+            .or_insert_with(|| std::rc::Rc::new(LineIndex::new(text)))
+            .clone();
+        index.position(text, offset)
     }
 
     /// The byte of `output.text` at a position of the document.
     fn byte_of(&self, position: Position) -> usize {
-        let document = &self.output.text[self.base..];
+        let stop = self.base + self.line_starts.last().copied().unwrap_or(0);
+        let stop = self.output.text[stop..]
+            .find('\n')
+            .map_or(self.output.text.len(), |i| stop + i);
+        let document = &self.output.text[self.base..stop];
         let index = (position.line.max(1) - 1) as usize;
         let Some(&start) = self.line_starts.get(index) else {
             return self.output.text.len();
@@ -288,11 +324,10 @@ impl<'a> SpanMapper<'a> {
     fn map_span(&self, span: Span) -> Option<Span> {
         let start_byte = self.byte_of(span.start);
         let (file, start) = self.source_offset(start_byte, false)?;
-        let text = &self.sources.get(file).text;
-        let start = position_at(text, start);
+        let start = self.position(file, start);
         let end_byte = self.byte_of(span.end).max(start_byte);
         let end = match self.source_offset(end_byte, true) {
-            Some((end_file, end)) if end_file == file => position_at(text, end).max(start),
+            Some((end_file, end)) if end_file == file => self.position(file, end).max(start),
             _ => start,
         };
         Some(Span::new(file, start, end))
