@@ -329,3 +329,53 @@ fn configured_values_files_and_options_apply_to_their_chart() {
         (1, vec!["-/release-name-web".to_string()])
     );
 }
+
+/// Columns count code points of the template line; a value printed by an
+/// action spans the action; block scalars stay within their lines.
+#[test]
+fn spans_cover_the_template_text_that_wrote_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("spans");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("Chart.yaml"),
+        "apiVersion: v2\nname: spans\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("values.yaml"),
+        "user: 0\nscript: |\n  echo été\n  exit 0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("templates/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: «pod»\nspec:\n  securityContext: {runAsUser: {{ .Values.user }}, note: «x»}\n  containers:\n    - name: a\n      image: a:1\n      command:\n        {{- .Values.script | nindent 8 }}\n",
+    )
+    .unwrap();
+    let scan = scan(&[root]);
+    assert!(scan.diagnostics.is_empty(), "{:?}", scan.diagnostics);
+    let pod = &scan.resources[0];
+    let name = pod.body.get_path(&["metadata", "name"]).unwrap();
+    assert_eq!((name.span.start.line, name.span.start.column), (4, 9));
+    assert_eq!((name.span.end.line, name.span.end.column), (4, 14));
+    let user = pod
+        .body
+        .get_path(&["spec", "securityContext", "runAsUser"])
+        .unwrap();
+    assert_eq!(user.as_i64(), Some(0));
+    // The whole `{{ .Values.user }}` action.
+    assert_eq!((user.span.start.line, user.span.start.column), (6, 32));
+    assert_eq!((user.span.end.line, user.span.end.column), (6, 50));
+    let command = pod
+        .body
+        .get_path(&["spec", "containers"])
+        .and_then(|c| c.items().first())
+        .and_then(|c| c.get("command"))
+        .unwrap();
+    assert_eq!(command.span.start.line, 11);
+    assert!(
+        pod.value_sources
+            .iter()
+            .any(|(at, from, path)| { *at == user.span && path == "user" && from.start.line == 1 })
+    );
+}
