@@ -379,3 +379,58 @@ fn spans_cover_the_template_text_that_wrote_them() {
             .any(|(at, from, path)| { *at == user.span && path == "user" && from.start.line == 1 })
     );
 }
+
+/// A key a template writes twice is reported at the template line of the
+/// second one (Kubernetes keeps it).
+#[test]
+fn problems_of_the_rendered_yaml_point_at_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("twice");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("Chart.yaml"),
+        "apiVersion: v2\nname: twice\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("templates/_labels.tpl"),
+        "{{- define \"labels\" -}}\napp: web\n{{- end -}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels:\n    app: other\n    {{- include \"labels\" . | nindent 4 }}\n",
+    )
+    .unwrap();
+    let scan = scan(&[root]);
+    let repeated: Vec<_> = scan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == DiagnosticCode::DuplicateKey)
+        .map(|d| {
+            (
+                d.path.rsplit('/').next().unwrap_or_default().to_string(),
+                d.position.map(|p| p.line),
+            )
+        })
+        .collect();
+    assert_eq!(repeated, [("_labels.tpl".to_string(), Some(2))]);
+    let message = &scan
+        .diagnostics
+        .iter()
+        .find(|d| d.code == DiagnosticCode::DuplicateKey)
+        .unwrap()
+        .message;
+    assert!(
+        message.starts_with("duplicate key \"app\" (first set at ")
+            && message.contains("twice/templates/cm.yaml:6)"),
+        "{message}"
+    );
+    // Helm accepts the repeated key: so does the render.
+    assert!(
+        scan.diagnostics
+            .iter()
+            .all(|d| d.code != DiagnosticCode::HelmRender)
+    );
+    assert_eq!(scan.resources.len(), 1);
+}

@@ -134,6 +134,19 @@ pub fn render_chart(
             &output.text[document.range.clone()],
             limits,
         );
+        // Warnings on the rendered text (a repeated key), at the template
+        // line that wrote it.
+        for mut diagnostic in loaded.diagnostics {
+            if let Some(position) = diagnostic.position {
+                let at = mapper.byte_of(position);
+                if let Some((file, offset)) = mapper.source_offset(at, false) {
+                    diagnostic.path = sources.get(file).display.clone();
+                    diagnostic.position = Some(mapper.position(file, offset));
+                }
+                diagnostic.message = mapper.relocate_first_line(&diagnostic.message);
+            }
+            out.diagnostics.push(diagnostic);
+        }
         for mut document in loaded.documents {
             document.index = *index;
             let mut value_sources = Vec::new();
@@ -331,6 +344,38 @@ impl<'a> SpanMapper<'a> {
             _ => start,
         };
         Some(Span::new(file, start, end))
+    }
+
+    /// A loader message naming a line of the rendered document ("first set
+    /// on line N") names the template file and line instead.
+    fn relocate_first_line(&self, message: &str) -> String {
+        const MARK: &str = "(first set on line ";
+        let Some(start) = message.find(MARK) else {
+            return message.to_string();
+        };
+        let rest = &message[start + MARK.len()..];
+        let Some(close) = rest.find(')') else {
+            return message.to_string();
+        };
+        let Ok(line) = rest[..close].parse::<u32>() else {
+            return message.to_string();
+        };
+        let at = self.byte_of(Position::new(line, 1));
+        let indent = self.output.text[at..]
+            .bytes()
+            .take_while(|b| *b == b' ')
+            .count();
+        let Some((file, offset)) = self.source_offset(at + indent, false) else {
+            return message.to_string();
+        };
+        let position = self.position(file, offset);
+        format!(
+            "{}(first set at {}:{}){}",
+            &message[..start],
+            self.sources.get(file).display,
+            position.line,
+            &rest[close + 1..]
+        )
     }
 
     /// The `.Values` path of the action that printed the byte at `at`.
