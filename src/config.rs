@@ -18,6 +18,12 @@
 //!     justification: node-exporter reads the host's network statistics
 //!     approved_by: security@example.com
 //!     expires: 2027-06-30
+//! charts:
+//!   - path: charts/web
+//!     values: [charts/web/values-prod.yaml]
+//!     set: [replicaCount=3]
+//!     release_name: web
+//!     namespace: shop
 //! ```
 
 use std::fmt;
@@ -47,6 +53,24 @@ pub struct Config {
     pub rules: Vec<RuleSetting>,
     /// Accepted deviations, in file order.
     pub exceptions: Vec<Exception>,
+    /// How to render particular Helm charts.
+    pub charts: Vec<ChartSetting>,
+}
+
+/// The `helm template` options a scan renders one chart with; paths are
+/// relative to the configuration file's directory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartSetting {
+    /// The chart's directory.
+    pub path: String,
+    /// Values files, in order (`--values`).
+    pub values: Vec<String>,
+    /// `--set` arguments.
+    pub set: Vec<String>,
+    /// `--set-string` arguments.
+    pub set_string: Vec<String>,
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
 }
 
 /// An accepted deviation: the findings it covers are reported as suppressed,
@@ -203,10 +227,11 @@ pub fn parse(display: &str, text: &str) -> Result<Config, ConfigError> {
             "exclude" => strings(&entry.value).map(|list| config.exclude = list),
             "rules" => rule_settings(&entry.value).map(|settings| config.rules = settings),
             "exceptions" => exceptions(&entry.value).map(|list| config.exceptions = list),
+            "charts" => chart_settings(&entry.value).map(|list| config.charts = list),
             other => Err((
                 entry.key.span.start,
                 format!(
-                    "unknown key {other:?} (expected frameworks, severity, exclude, rules or exceptions)"
+                    "unknown key {other:?} (expected frameworks, severity, exclude, rules, exceptions or charts)"
                 ),
             )),
         };
@@ -357,6 +382,43 @@ fn exceptions(node: &Node) -> Result<Vec<Exception>, Invalid> {
     items.iter().map(exception).collect()
 }
 
+fn chart_settings(node: &Node) -> Result<Vec<ChartSetting>, Invalid> {
+    let items = node.as_seq().ok_or_else(|| {
+        (
+            node.span.start,
+            format!("expected a list of charts, found {}", describe(node)),
+        )
+    })?;
+    items.iter().map(chart_setting).collect()
+}
+
+fn chart_setting(node: &Node) -> Result<ChartSetting, Invalid> {
+    let mut setting = ChartSetting::default();
+    for field in mapping(node)? {
+        let value = &field.value;
+        match field.key.text.as_str() {
+            "path" => setting.path = text(value)?,
+            "values" => setting.values = strings(value)?,
+            "set" => setting.set = strings(value)?,
+            "set_string" => setting.set_string = strings(value)?,
+            "release_name" => setting.release_name = Some(text(value)?),
+            "namespace" => setting.namespace = Some(text(value)?),
+            other => {
+                return Err((
+                    field.key.span.start,
+                    format!(
+                        "unknown chart setting {other:?} (expected path, values, set, set_string, release_name or namespace)"
+                    ),
+                ));
+            }
+        }
+    }
+    if setting.path.is_empty() {
+        return Err((node.span.start, "a chart setting needs a path".to_string()));
+    }
+    Ok(setting)
+}
+
 fn text(node: &Node) -> Result<String, Invalid> {
     node.as_str().map(str::to_string).ok_or_else(|| {
         (
@@ -482,6 +544,38 @@ mod tests {
         let e = parse("c.yaml", text).expect_err("an error");
         let p = e.position.expect("a position");
         (p.line, p.column, e.message)
+    }
+
+    #[test]
+    fn parses_chart_settings() {
+        let config = parse(
+            "c.yaml",
+            "charts:\n  - path: charts/web\n    values: [a.yaml, b.yaml]\n    set: [x=1]\n    set_string: [y=2]\n    release_name: web\n    namespace: shop\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.charts,
+            [ChartSetting {
+                path: "charts/web".into(),
+                values: vec!["a.yaml".into(), "b.yaml".into()],
+                set: vec!["x=1".into()],
+                set_string: vec!["y=2".into()],
+                release_name: Some("web".into()),
+                namespace: Some("shop".into()),
+            }]
+        );
+        assert_eq!(
+            error_of("charts:\n  - path: a\n    valuez: []\n"),
+            (
+                3,
+                5,
+                "unknown chart setting \"valuez\" (expected path, values, set, set_string, release_name or namespace)".to_string()
+            )
+        );
+        assert_eq!(
+            error_of("charts:\n  - values: [a]\n").2,
+            "a chart setting needs a path"
+        );
     }
 
     #[test]

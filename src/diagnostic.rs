@@ -57,7 +57,7 @@ pub enum DiagnosticCode {
     SymlinkLoop,
     /// A symbolic link points outside the scanned directories.
     SymlinkOutsideRoot,
-    /// A Helm chart was found; Vigie does not render charts yet.
+    /// A Helm chart a kustomization inflates (`helmCharts`); not rendered.
     ChartNotRendered,
     /// An unexpected failure inside Vigie while reading one file.
     Internal,
@@ -94,6 +94,8 @@ pub enum DiagnosticCode {
     HelmValues,
     /// A dependency of a Helm chart is not vendored in `charts/`.
     HelmDependency,
+    /// A Helm template failed to parse or render, or rendered invalid YAML.
+    HelmRender,
 }
 
 impl DiagnosticCode {
@@ -128,6 +130,7 @@ impl DiagnosticCode {
             DiagnosticCode::HelmChart => "helm-chart",
             DiagnosticCode::HelmValues => "helm-values",
             DiagnosticCode::HelmDependency => "helm-dependency",
+            DiagnosticCode::HelmRender => "helm-render",
         }
     }
 }

@@ -130,6 +130,9 @@ pub struct Discovery {
     pub terraform_dirs: Vec<PathBuf>,
     /// `.tf` files named on the command line, each read as a module of its own.
     pub terraform_files: Vec<PathBuf>,
+    /// Helm chart directories (with their display paths), sorted; charts
+    /// inside another chart are rendered through it.
+    pub charts: Vec<(PathBuf, String)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -411,15 +414,19 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     discovery.terraform_files.dedup();
     charts.sort();
     charts.dedup();
-    for (chart_dir, display) in &charts {
+    for (chart_dir, _) in &charts {
         discovery.files.retain(|f| !f.path.starts_with(chart_dir));
-        discovery.diagnostics.push(Diagnostic::new(
-            DiagnosticLevel::Warning,
-            DiagnosticCode::ChartNotRendered,
-            display.clone(),
-            "Helm chart not scanned: this version of Vigie does not render Helm charts yet",
-        ));
     }
+    let nested = |dir: &Path| {
+        charts
+            .iter()
+            .any(|(other, _)| other != dir && dir.starts_with(other))
+    };
+    discovery.charts = charts
+        .iter()
+        .filter(|(dir, _)| !nested(dir))
+        .cloned()
+        .collect();
     Ok(discovery)
 }
 

@@ -157,7 +157,8 @@ pub fn select_rules(
 /// The objects a scan reads, with their sources and the input problems.
 pub struct Loaded {
     pub sources: SourceMap,
-    /// Plain manifests first, then the objects of each kustomization, together.
+    /// Plain manifests first, then the objects of each kustomization, then those
+    /// of each Helm chart.
     pub resources: Vec<Resource>,
     /// Terraform resource instances, from HCL modules and plans.
     pub terraform: Vec<TfResource>,
@@ -192,6 +193,18 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
         .cloned()
         .collect();
     let loaded = load::load_files(&loose, &options.load, &mut sources);
+    let mut charts = render::helm::scan::RenderedChart::default();
+    for (dir, display) in &discovery.charts {
+        let rendered = render::helm::scan::render_chart(
+            dir,
+            display,
+            &chart_options(dir, &options.config),
+            options.load.limits,
+            &mut sources,
+        );
+        charts.resources.extend(rendered.resources);
+        charts.diagnostics.extend(rendered.diagnostics);
+    }
     let terraform = render::terraform::load(
         &render::terraform::Inputs {
             dirs: discovery.terraform_dirs.clone(),
@@ -214,8 +227,10 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     );
     let mut resources = loaded.resources;
     resources.extend(built.resources);
+    resources.extend(charts.resources);
     let mut diagnostics = discovery.diagnostics;
     diagnostics.extend(built.diagnostics);
+    diagnostics.extend(charts.diagnostics);
     diagnostics.extend(loaded.diagnostics);
     diagnostics.extend(terraform.diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -227,6 +242,38 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
         terraform: plans_then_hcl,
         diagnostics,
     })
+}
+
+/// How a scan renders the chart in `dir`: as `helm template` by default, with
+/// the settings of the configuration's `charts` entry for it.
+fn chart_options(
+    dir: &std::path::Path,
+    config: &Config,
+) -> render::helm::chart::prepare::RenderOptions {
+    let mut options = render::helm::chart::prepare::RenderOptions::default();
+    let base = std::path::Path::new(&config.path)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let Ok(dir) = dir.canonicalize() else {
+        return options;
+    };
+    let chosen = config
+        .charts
+        .iter()
+        .rev()
+        .find(|c| base.join(&c.path).canonicalize().is_ok_and(|p| p == dir));
+    if let Some(setting) = chosen {
+        options.values_files = setting.values.iter().map(|v| base.join(v)).collect();
+        options.set = setting.set.clone();
+        options.set_string = setting.set_string.clone();
+        if let Some(name) = &setting.release_name {
+            options.release_name = name.clone();
+        }
+        if let Some(namespace) = &setting.namespace {
+            options.namespace = namespace.clone();
+        }
+    }
+    options
 }
 
 /// What `vigie render PATH` prints: a directory with a kustomization is built
@@ -294,11 +341,29 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
                         pss_restricted,
                     };
                     let subject = rules::Subject::Kubernetes(start + offset);
+                    let first = found.len();
                     check(
                         &context,
                         resource,
                         &mut Findings::new(active, &identity, subject, &mut found),
                     );
+                    // Where a value a chart template printed was written.
+                    for finding in &mut found[first..] {
+                        for (at, from, path) in &resource.value_sources {
+                            let related = rules::Related {
+                                span: *from,
+                                message: format!("`.Values.{path}` is set here"),
+                            };
+                            // The finding's field, or the `key: value` entry holding it.
+                            let on_field = at.file == finding.span.file
+                                && at.start.line == finding.span.start.line
+                                && finding.span.start <= at.start
+                                && at.end <= finding.span.end;
+                            if on_field && !finding.related.contains(&related) {
+                                finding.related.push(related);
+                            }
+                        }
+                    }
                 }
                 found
             })

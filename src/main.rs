@@ -70,13 +70,35 @@ enum Command {
         #[arg(long, short, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
-    /// Print the Kubernetes objects Vigie sees: plain manifests as read, and
-    /// kustomizations built as `kubectl kustomize` builds them.
-    /// Terraform resources are printed as evaluated, after the objects.
+    /// Print the Kubernetes objects Vigie sees: plain manifests as read,
+    /// kustomizations built as `kubectl kustomize` builds them, and a Helm
+    /// chart directory rendered as `helm template` prints it. Terraform
+    /// resources are printed as evaluated, after the objects.
     Render {
-        /// Files and directories (a directory with a kustomization is built).
+        /// Files and directories (a directory with a kustomization is built,
+        /// one with a Chart.yaml is rendered).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Helm: a values file, over the chart's defaults (repeatable; the
+        /// last wins).
+        #[arg(long = "values", short = 'f', value_name = "FILE")]
+        values: Vec<PathBuf>,
+        /// Helm: set a value, as `helm --set` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Helm: set a string value, as `helm --set-string` (repeatable).
+        #[arg(long = "set-string", value_name = "KEY=VALUE")]
+        set_string: Vec<String>,
+        /// Helm: the release name.
+        #[arg(
+            long = "release-name",
+            value_name = "NAME",
+            default_value = "release-name"
+        )]
+        release_name: String,
+        /// Helm: the release namespace.
+        #[arg(long, value_name = "NAMESPACE", default_value = "default")]
+        namespace: String,
         /// Set a Terraform root module variable (repeatable).
         #[arg(long = "var", value_name = "NAME=VALUE")]
         vars: Vec<String>,
@@ -238,7 +260,25 @@ fn main() -> ExitCode {
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Frameworks { format } => list_frameworks(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
-        Command::Render { paths, .. } => render(paths, terraform),
+        Command::Render {
+            paths,
+            values,
+            set,
+            set_string,
+            release_name,
+            namespace,
+            ..
+        } => {
+            let chart = vigie::render::helm::chart::prepare::RenderOptions {
+                values_files: values,
+                set,
+                set_string,
+                release_name,
+                namespace,
+                ..Default::default()
+            };
+            render(paths, terraform, &chart)
+        }
     };
     result.unwrap_or_else(|message| {
         eprintln!("vigie: error: {message}");
@@ -504,7 +544,11 @@ fn report(args: ReportArgs, terraform: TerraformOptions) -> Result<ExitCode, Str
     })
 }
 
-fn render(paths: Vec<PathBuf>, terraform: TerraformOptions) -> Result<ExitCode, String> {
+fn render(
+    paths: Vec<PathBuf>,
+    terraform: TerraformOptions,
+    chart: &vigie::render::helm::chart::prepare::RenderOptions,
+) -> Result<ExitCode, String> {
     let options = ScanOptions {
         terraform,
         ..ScanOptions::default()
@@ -512,6 +556,20 @@ fn render(paths: Vec<PathBuf>, terraform: TerraformOptions) -> Result<ExitCode, 
     let mut out = String::new();
     let mut diagnostics = Vec::new();
     for path in &paths {
+        if path.join("Chart.yaml").is_file() {
+            let mut sources = vigie::source::SourceMap::default();
+            let display = path.display().to_string().replace('\\', "/");
+            let rendered = vigie::render::helm::scan::render_chart(
+                path,
+                &display,
+                chart,
+                options.load.limits,
+                &mut sources,
+            );
+            out.push_str(rendered.manifest.as_deref().unwrap_or_default());
+            diagnostics.extend(rendered.diagnostics);
+            continue;
+        }
         let loaded = vigie::render(path, &options).map_err(|e| e.to_string())?;
         for resource in &loaded.resources {
             out.push_str("---\n");

@@ -581,7 +581,7 @@ fn resolve_roots_scans_the_chart_a_file_belongs_to() {
     .unwrap();
     fs::write(
         root.join("charts/web/templates/deployment.yaml"),
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n    - name: a\n      image: a:1\n      securityContext:\n        privileged: true\n",
     )
     .unwrap();
     fs::write(root.join("pod.yaml"), PRIVILEGED_POD).unwrap();
@@ -614,8 +614,29 @@ fn resolve_roots_scans_the_chart_a_file_belongs_to() {
             "json",
             "--resolve-roots"
         ]),
-        ["charts/web chart-not-rendered"]
+        Vec::<String>::new()
     );
+    // The chart is rendered: its Pod is checked at the template's line.
+    let out = vigie(
+        &["scan", template, "--format", "json", "--resolve-roots"],
+        root,
+    );
+    let privileged: Vec<(String, u64)> = json(&out)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PSS001")
+        .map(|f| {
+            (
+                f["location"]["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                f["location"]["start"]["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(privileged, [(template.to_string(), 10)]);
 }
 
 #[test]

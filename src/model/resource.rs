@@ -25,6 +25,9 @@ pub struct Resource {
     pub origin: Origin,
     /// For an object built by a kustomization: that kustomization's directory.
     pub variant: Option<String>,
+    /// For an object rendered from a Helm chart: the spans of fields printed
+    /// straight from `.Values`, where that value was written, and its path.
+    pub value_sources: Vec<(Span, Span, String)>,
 }
 
 impl Resource {
@@ -44,6 +47,7 @@ impl Resource {
             body,
             origin,
             variant: None,
+            value_sources: Vec::new(),
         }
     }
 

@@ -3,5 +3,6 @@
 
 pub mod chart;
 pub mod functions;
+pub mod scan;
 pub mod template;
 pub mod value;

@@ -158,7 +158,12 @@ pub fn order_documents(templates: &[RenderedTemplate]) -> Result<Vec<OrderedDocu
 /// The kind of a document and whether it is a hook (Helm's `SimpleHead`).
 fn read_head(document: &str) -> Result<(String, bool), String> {
     let loaded = yaml::load(FileId(0), "", document, Limits::default());
-    if let Some(diagnostic) = loaded.diagnostics.first() {
+    // Warnings (a repeated key) do not fail Helm's YAML reading.
+    if let Some(diagnostic) = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.level == crate::diagnostic::DiagnosticLevel::Error)
+    {
         return Err(format!(
             "error converting YAML to JSON: {}",
             diagnostic.message
