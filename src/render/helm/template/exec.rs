@@ -826,6 +826,18 @@ impl<'s> Exec<'s> {
             } => {
                 let plain: Vec<Value> = values.iter().map(|v| v.value.clone()).collect();
                 let value = function(self.env, &plain).map_err(|m| call_error(self, frame, m))?;
+                // Go's `set`, `unset` and `merge` change their map in place:
+                // store the new map where the argument was read from, when
+                // that is a variable (`$d`, `$d.a.b`).
+                if let Some(index) = crate::render::helm::functions::mutated_argument(name)
+                    && let Some(Operand {
+                        kind: OperandKind::Variable(variable, fields),
+                        ..
+                    }) = args.get(index)
+                    && let Some(slot) = frame.vars.iter_mut().rev().find(|(n, _)| n == variable)
+                {
+                    slot.1.value = with_field(&slot.1.value, fields, value.clone());
+                }
                 Tracked {
                     value,
                     path: if *generated {
@@ -923,7 +935,10 @@ impl<'s> Exec<'s> {
         })?;
         let mut overlay = HashMap::new();
         for tree in trees {
-            let empty = super::parse::is_empty_tree(&tree.root, text);
+            // Helm executes the template it just parsed, even when empty; only
+            // the `define`s inside follow Go's rule that an empty definition
+            // does not replace an existing one.
+            let empty = tree.name != "gotpl" && super::parse::is_empty_tree(&tree.root, text);
             if empty && (overlay.contains_key(&tree.name) || self.lookup(&tree.name).is_some()) {
                 continue;
             }
@@ -1072,4 +1087,23 @@ fn last_operand(pipe: &Pipe) -> (usize, &dyn fmt::Display) {
         },
         None => (pipe.pos, pipe),
     }
+}
+
+/// `base` with the value at `fields` (a chain of map keys) replaced by
+/// `value`; `base` itself when `fields` is empty. A key that does not lead to
+/// a map leaves `base` unchanged, as Go could not have reached a map there.
+fn with_field(base: &Value, fields: &[String], value: Value) -> Value {
+    let Some((first, rest)) = fields.split_first() else {
+        return value;
+    };
+    let Value::Map(map) = base else {
+        return base.clone();
+    };
+    let Some(inner) = map.get(first) else {
+        return base.clone();
+    };
+    let replaced = with_field(inner, rest, value);
+    let mut map = (**map).clone();
+    map.insert(first.clone(), replaced);
+    Value::Map(Rc::new(map))
 }

@@ -1183,3 +1183,43 @@ fn helm_order_decides_which_definition_wins() {
         .unwrap();
     assert_eq!(out.text, "override from-helpers");
 }
+
+/// With the real Sprig/Helm library.
+fn render_with_library(text: &str) -> String {
+    let mut set = TemplateSet::new(crate::render::helm::functions::all());
+    set.add("t", FILE, text).unwrap();
+    match set.render("t", &data(), &Env::default()) {
+        Ok(out) => out.text,
+        Err(e) => format!("ERROR {}", e.message),
+    }
+}
+
+#[test]
+fn set_and_merge_change_the_map_a_variable_holds() {
+    // helm: a comma-joining helper that flips a flag with `set` (a pattern of
+    // real charts) prints `a,b,c`.
+    let join = concat!(
+        r#"{{- $l := dict "first" true -}}"#,
+        r#"{{- range $k, $v := list "a" "b" "c" -}}"#,
+        r#"{{- if not $l.first -}},{{- end -}}{{- $v -}}"#,
+        r#"{{- $_ := set $l "first" false -}}{{- end -}}"#,
+    );
+    assert_eq!(render_with_library(join), "a,b,c");
+    // Maps are references in Go: `set` on `$d.a` changes what `$d` holds.
+    let nested = r#"{{- $d := dict "a" (dict) -}}{{- $_ := set $d.a "k" "v" -}}{{ $d.a.k }}"#;
+    assert_eq!(render_with_library(nested), "v");
+    let merged = r#"{{- $d := dict "a" 1 -}}{{- $_ := merge $d (dict "b" 2) -}}{{ len $d }}"#;
+    assert_eq!(render_with_library(merged), "2");
+    let unset = r#"{{- $d := dict "a" 1 "b" 2 -}}{{- $_ := unset $d "a" -}}{{ keys $d }}"#;
+    assert_eq!(render_with_library(unset), "[b]");
+}
+
+#[test]
+fn tpl_of_empty_text_inside_tpl_renders_nothing() {
+    // helm: a `tpl` whose text is empty, called from text `tpl` rendered,
+    // prints nothing (it once re-ran the outer text until the depth limit).
+    assert_eq!(
+        render_with_library(r#"{{ tpl "x{{ tpl \"\" . }}y" . }}"#),
+        "xy"
+    );
+}
