@@ -201,6 +201,7 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
             &chart_options(dir, &options.config),
             options.load.limits,
             &mut sources,
+            render::helm::scan::Want::Objects,
         );
         charts.resources.extend(rendered.resources);
         charts.diagnostics.extend(rendered.diagnostics);

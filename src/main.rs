@@ -565,6 +565,7 @@ fn render(
                 chart,
                 options.load.limits,
                 &mut sources,
+                vigie::render::helm::scan::Want::Manifest,
             );
             out.push_str(rendered.manifest.as_deref().unwrap_or_default());
             diagnostics.extend(rendered.diagnostics);

@@ -28,6 +28,16 @@ pub struct RenderedChart {
     pub manifest: Option<String>,
 }
 
+/// What a caller wants from a rendered chart.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// The objects, every field located in its template (for a scan).
+    Objects,
+    /// Only the text `helm template` prints (for `vigie render`): the
+    /// documents are not read into objects.
+    Manifest,
+}
+
 /// Loads, prepares and renders the chart in `dir`, adding its files to
 /// `sources`. A template that fails is reported and skipped; the others are
 /// still read.
@@ -37,6 +47,7 @@ pub fn render_chart(
     options: &RenderOptions,
     limits: Limits,
     sources: &mut SourceMap,
+    want: Want,
 ) -> RenderedChart {
     let mut out = RenderedChart::default();
     let chart = match Chart::load(dir, sources) {
@@ -124,7 +135,12 @@ pub fn render_chart(
         }
     };
     let mut ordinal: HashMap<usize, usize> = HashMap::new();
-    for document in &documents {
+    let read = if want == Want::Objects {
+        &documents[..]
+    } else {
+        &[]
+    };
+    for document in read {
         let (output, template) = &outputs[document.template];
         let index = ordinal.entry(document.template).or_insert(0);
         let mapper = SpanMapper::new(output, document.range.clone(), sources);
