@@ -302,6 +302,88 @@ pub fn render(path: &std::path::Path, options: &ScanOptions) -> Result<Loaded, E
     })
 }
 
+/// A rule's check on one kind of object (a Kubernetes object, a Terraform
+/// resource).
+type CheckFn<T> = fn(&Context<'_>, &T, &mut Findings<'_>);
+
+/// How to run the rules on one world of objects of type `T`.
+struct WorldChecks<T> {
+    /// Index of the world's first object among the scan's objects of its type.
+    start: usize,
+    subject: fn(usize) -> rules::Subject,
+    identity: fn(&T) -> rules::ResourceIdentity,
+    /// The rule's check, if it reads objects of this type.
+    check_of: fn(&rules::Check) -> Option<CheckFn<T>>,
+    /// Adds the places that explain a finding on an object.
+    explain: fn(&T, &mut Finding),
+}
+
+/// Runs the selected rules on every object of a world, in parallel.
+fn check_world<T: Sync>(
+    world: &[T],
+    repo: &Repo<'_>,
+    selected: &[ActiveRule],
+    pss_restricted: bool,
+    how: &WorldChecks<T>,
+) -> Vec<Finding> {
+    world
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(offset, object)| {
+            let identity = std::sync::Arc::new((how.identity)(object));
+            let subject = (how.subject)(how.start + offset);
+            let mut found = Vec::new();
+            for active in selected {
+                let Some(check) = (how.check_of)(&active.rule.check) else {
+                    continue;
+                };
+                let context = Context {
+                    repo,
+                    params: &active.params,
+                    pss_restricted,
+                };
+                let first = found.len();
+                check(
+                    &context,
+                    object,
+                    &mut Findings::new(active, &identity, subject, &mut found),
+                );
+                for finding in &mut found[first..] {
+                    (how.explain)(object, finding);
+                }
+            }
+            found
+        })
+        .collect()
+}
+
+/// Where a value a chart template printed was written.
+fn explain_kubernetes(resource: &Resource, finding: &mut Finding) {
+    for (at, from, path) in &resource.value_sources {
+        let related = rules::Related {
+            span: *from,
+            message: format!("`.Values.{path}` is set here"),
+        };
+        // The finding's field, or the `key: value` entry holding it.
+        let on_field = at.file == finding.span.file
+            && at.start.line == finding.span.start.line
+            && finding.span.start <= at.start
+            && at.end <= finding.span.end;
+        if on_field && !finding.related.contains(&related) {
+            finding.related.push(related);
+        }
+    }
+}
+
+/// Where the offending value came from, and the module calls.
+fn explain_terraform(resource: &TfResource, finding: &mut Finding) {
+    for related in resource.related_at(finding.span) {
+        if !finding.related.contains(&related) {
+            finding.related.push(related);
+        }
+    }
+}
+
 /// Runs the whole pipeline.
 pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     let config = &options.config;
@@ -325,92 +407,43 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
                 .take_while(|r| &r.variant == variant)
                 .count();
         let world = &resources[start..end];
-        let repo = Repo::new(world);
-        let found: Vec<Finding> = world
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(offset, resource)| {
-                let identity = std::sync::Arc::new(rules::ResourceIdentity::of(resource));
-                let mut found = Vec::new();
-                for active in &selected {
-                    let rules::Check::Kubernetes(check) = active.rule.check else {
-                        continue;
-                    };
-                    let context = Context {
-                        repo: &repo,
-                        params: &active.params,
-                        pss_restricted,
-                    };
-                    let subject = rules::Subject::Kubernetes(start + offset);
-                    let first = found.len();
-                    check(
-                        &context,
-                        resource,
-                        &mut Findings::new(active, &identity, subject, &mut found),
-                    );
-                    // Where a value a chart template printed was written.
-                    for finding in &mut found[first..] {
-                        for (at, from, path) in &resource.value_sources {
-                            let related = rules::Related {
-                                span: *from,
-                                message: format!("`.Values.{path}` is set here"),
-                            };
-                            // The finding's field, or the `key: value` entry holding it.
-                            let on_field = at.file == finding.span.file
-                                && at.start.line == finding.span.start.line
-                                && finding.span.start <= at.start
-                                && at.end <= finding.span.end;
-                            if on_field && !finding.related.contains(&related) {
-                                finding.related.push(related);
-                            }
-                        }
-                    }
-                }
-                found
-            })
-            .collect();
-        findings.extend(found);
+        findings.extend(check_world(
+            world,
+            &Repo::new(world),
+            &selected,
+            pss_restricted,
+            &WorldChecks {
+                start,
+                subject: rules::Subject::Kubernetes,
+                identity: rules::ResourceIdentity::of,
+                check_of: |check| match check {
+                    rules::Check::Kubernetes(check) => Some(*check),
+                    rules::Check::Terraform(_) => None,
+                },
+                explain: explain_kubernetes,
+            },
+        ));
         start = end;
     }
     for world in terraform_worlds(&terraform) {
         let start = world.start;
         let world = &terraform[world];
-        let repo = Repo::terraform(world);
-        let found: Vec<Finding> = world
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(offset, resource)| {
-                let identity = std::sync::Arc::new(rules::ResourceIdentity::of_terraform(resource));
-                let mut found = Vec::new();
-                for active in &selected {
-                    let rules::Check::Terraform(check) = active.rule.check else {
-                        continue;
-                    };
-                    let context = Context {
-                        repo: &repo,
-                        params: &active.params,
-                        pss_restricted,
-                    };
-                    let subject = rules::Subject::Terraform(start + offset);
-                    let first = found.len();
-                    check(
-                        &context,
-                        resource,
-                        &mut Findings::new(active, &identity, subject, &mut found),
-                    );
-                    // Where the offending value came from, and the module calls.
-                    for finding in &mut found[first..] {
-                        for related in resource.related_at(finding.span) {
-                            if !finding.related.contains(&related) {
-                                finding.related.push(related);
-                            }
-                        }
-                    }
-                }
-                found
-            })
-            .collect();
-        findings.extend(found);
+        findings.extend(check_world(
+            world,
+            &Repo::terraform(world),
+            &selected,
+            pss_restricted,
+            &WorldChecks {
+                start,
+                subject: rules::Subject::Terraform,
+                identity: rules::ResourceIdentity::of_terraform,
+                check_of: |check| match check {
+                    rules::Check::Terraform(check) => Some(*check),
+                    rules::Check::Kubernetes(_) => None,
+                },
+                explain: explain_terraform,
+            },
+        ));
     }
     let mut undetermined_notes = Vec::new();
     findings.retain(|f| {
