@@ -313,22 +313,26 @@ fn build_scope<'a>(chart: &'a Chart, name: String, diagnostics: &mut Vec<Diagnos
         .collect();
     let mut missing = Vec::new();
     for dependency in &mut metadata.dependencies {
-        let Some(sub) = chart.subcharts.iter().find(|sub| matches(sub, dependency)) else {
-            // Helm only refuses a dependency whose name is not vendored; one
-            // vendored at another version is rendered as undeclared above.
-            if !chart
+        let found = chart.subcharts.iter().find(|sub| matches(sub, dependency));
+        // Helm only refuses a dependency whose name is not vendored; one
+        // vendored at another version is rendered as undeclared above.
+        if found.is_none()
+            && !chart
                 .subcharts
                 .iter()
                 .any(|sub| sub.metadata.name == dependency.name)
-            {
-                missing.push(dependency.clone());
-            }
-            continue;
-        };
+        {
+            missing.push(dependency.clone());
+        }
+        // As Helm, the alias replaces the name whether or not a vendored
+        // chart matched: a disabled alias never disables an undeclared chart
+        // of the dependency's real name.
         if !dependency.alias.is_empty() {
             dependency.name = dependency.alias.clone();
         }
-        subcharts.push(build_scope(sub, dependency.name.clone(), diagnostics));
+        if let Some(sub) = found {
+            subcharts.push(build_scope(sub, dependency.name.clone(), diagnostics));
+        }
     }
     for dependency in &missing {
         let mut diagnostic = Diagnostic::new(
@@ -1017,6 +1021,32 @@ mod tests {
             "{:?}",
             prepared.diagnostics
         );
+    }
+
+    /// `helm template` 3.17.3 still renders the vendored `sub` 8.0.0 when
+    /// the only dependency naming it (`7.x.x`, aliased) is disabled: the
+    /// condition disables the alias, not the undeclared chart.
+    #[test]
+    fn a_disabled_alias_does_not_disable_a_chart_at_another_version() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("charts/sub/templates")).unwrap();
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n- name: sub\n  alias: suba\n  condition: suba.enabled\n  version: 7.x.x\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("values.yaml"), "suba: {enabled: false}\n").unwrap();
+        std::fs::write(
+            dir.path().join("charts/sub/Chart.yaml"),
+            "apiVersion: v2\nname: sub\nversion: 8.0.0\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("charts/sub/templates/cm.yaml"), "a: 1\n").unwrap();
+        let mut sources = SourceMap::default();
+        let chart = Chart::load(dir.path(), &mut sources).unwrap();
+        let prepared = prepare(&chart, &RenderOptions::default(), &mut sources).unwrap();
+        let names: Vec<&str> = prepared.templates.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["p/charts/sub/templates/cm.yaml"]);
     }
 
     #[test]
