@@ -419,8 +419,19 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     discovery.terraform_files.dedup();
     charts.sort();
     charts.dedup();
-    for (chart_dir, _) in &charts {
+    for (chart_dir, chart_display) in &charts {
         discovery.files.retain(|f| !f.path.starts_with(chart_dir));
+        // The chart's loader follows its links and reports those it cannot.
+        let inside = format!("{chart_display}/");
+        discovery.diagnostics.retain(|d| {
+            !(matches!(
+                d.code,
+                DiagnosticCode::SymlinkLoop
+                    | DiagnosticCode::SymlinkOutsideRoot
+                    | DiagnosticCode::Unreadable
+            ) && d.path.starts_with(&inside)
+                && d.message.contains("symbolic link"))
+        });
     }
     let nested = |dir: &Path| {
         charts

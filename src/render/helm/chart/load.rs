@@ -242,10 +242,10 @@ impl Walk<'_> {
                         meta = target_meta;
                         real = Some(target);
                     }
-                    Err(why) => {
+                    Err((code, why)) => {
                         self.skipped.push(Diagnostic::new(
                             DiagnosticLevel::Warning,
-                            DiagnosticCode::HelmChart,
+                            code,
                             format!("{display}/{relative}"),
                             format!("symbolic link not followed: {why}"),
                         ));
@@ -263,7 +263,7 @@ impl Walk<'_> {
                 if self.open_dirs.contains(&real) {
                     self.skipped.push(Diagnostic::new(
                         DiagnosticLevel::Warning,
-                        DiagnosticCode::HelmChart,
+                        DiagnosticCode::SymlinkLoop,
                         format!("{display}/{relative}"),
                         "symbolic link not followed: it leads back into a directory being read (a loop)",
                     ));
@@ -301,18 +301,27 @@ impl Walk<'_> {
 
 impl Walk<'_> {
     /// The real path and metadata of a link's target, or why it is not read.
-    fn follow(&self, link: &Path) -> Result<(PathBuf, std::fs::Metadata), String> {
-        let target = link
-            .canonicalize()
-            .map_err(|e| format!("its target cannot be read ({e})"))?;
+    fn follow(
+        &self,
+        link: &Path,
+    ) -> Result<(PathBuf, std::fs::Metadata), (DiagnosticCode, String)> {
+        let unreadable = |e: std::io::Error| {
+            (
+                DiagnosticCode::Unreadable,
+                format!("its target cannot be read ({e})"),
+            )
+        };
+        let target = link.canonicalize().map_err(unreadable)?;
         if !target.starts_with(self.root) {
-            return Err(format!(
-                "it points outside the scanned directory, to {}",
-                target.display()
+            return Err((
+                DiagnosticCode::SymlinkOutsideRoot,
+                format!(
+                    "it points outside the scanned directory, to {}",
+                    target.display()
+                ),
             ));
         }
-        let meta =
-            std::fs::metadata(&target).map_err(|e| format!("its target cannot be read ({e})"))?;
+        let meta = std::fs::metadata(&target).map_err(unreadable)?;
         Ok((target, meta))
     }
 }
