@@ -56,7 +56,10 @@ fn found(scan: &Scan, root: &Path) -> Vec<(&'static str, String, u32)> {
         .collect()
 }
 
-fn messages(scan: &Scan, root: &Path) -> Vec<(String, Option<(u32, u32)>, String)> {
+/// A diagnostic's path (relative to the root), line and column, and message.
+type Message = (String, Option<(u32, u32)>, String);
+
+fn messages(scan: &Scan, root: &Path) -> Vec<Message> {
     let prefix = format!("{}/", root.display());
     scan.diagnostics
         .iter()
