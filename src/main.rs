@@ -74,8 +74,8 @@ enum Command {
     },
     /// Print the Kubernetes objects Vigie sees: plain manifests as read,
     /// kustomizations built as `kubectl kustomize` builds them, and a Helm
-    /// chart directory rendered as `helm template` prints it. Terraform
-    /// resources are printed as evaluated, after the objects.
+    /// chart (directory or .tgz) rendered as `helm template` prints it.
+    /// Terraform resources are printed as evaluated, after the objects.
     Render(Box<RenderArgs>),
     /// Print a rule's documentation: what it checks, why, an example and the fix.
     Explain {
@@ -87,7 +87,7 @@ enum Command {
 #[derive(Args)]
 struct RenderArgs {
     /// Files and directories (a directory with a kustomization is built,
-    /// one with a Chart.yaml is rendered).
+    /// one with a Chart.yaml or a packaged chart .tgz is rendered).
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     /// Helm: a values file, over the chart's defaults (repeatable, or a
