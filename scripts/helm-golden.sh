@@ -4,6 +4,8 @@
 # testdata/helm/golden/CASES (name, chart, release name, options). With
 # --check, compares instead of writing and fails on any difference.
 set -euo pipefail
+# Options hold globs (`--show-only charts/*/templates/*`) meant for helm.
+set -f
 cd "$(dirname "$0")/../testdata/helm"
 helm="${HELM:-helm}"
 check=false

@@ -22,6 +22,8 @@
 //!   - path: charts/web
 //!     values: [charts/web/values-prod.yaml]
 //!     set: [replicaCount=3]
+//!     set_file: [config=charts/web/files/app.conf]
+//!     kube_version: "1.30"
 //!     release_name: web
 //!     namespace: shop
 //! ```
@@ -69,8 +71,21 @@ pub struct ChartSetting {
     pub set: Vec<String>,
     /// `--set-string` arguments.
     pub set_string: Vec<String>,
+    /// `--set-json` arguments.
+    pub set_json: Vec<String>,
+    /// `--set-file` arguments (`key=path`, the path relative to the
+    /// configuration file's directory and inside the scanned repository).
+    pub set_file: Vec<String>,
+    /// `--set-literal` arguments.
+    pub set_literal: Vec<String>,
     pub release_name: Option<String>,
     pub namespace: Option<String>,
+    /// `--kube-version` (`1.30`, `v1.30.2`).
+    pub kube_version: Option<String>,
+    /// `--api-versions`, added to `.Capabilities.APIVersions`.
+    pub api_versions: Vec<String>,
+    /// `--is-upgrade`.
+    pub is_upgrade: bool,
 }
 
 /// An accepted deviation: the findings it covers are reported as suppressed,
@@ -392,6 +407,9 @@ fn chart_settings(node: &Node) -> Result<Vec<ChartSetting>, Invalid> {
     items.iter().map(chart_setting).collect()
 }
 
+/// The keys of a `charts` entry, for messages.
+const CHART_KEYS: &str = "path, values, set, set_string, set_json, set_file, set_literal, release_name, namespace, kube_version, api_versions or is_upgrade";
+
 fn chart_setting(node: &Node) -> Result<ChartSetting, Invalid> {
     let mut setting = ChartSetting::default();
     for field in mapping(node)? {
@@ -401,14 +419,41 @@ fn chart_setting(node: &Node) -> Result<ChartSetting, Invalid> {
             "values" => setting.values = strings(value)?,
             "set" => setting.set = strings(value)?,
             "set_string" => setting.set_string = strings(value)?,
+            "set_json" => setting.set_json = strings(value)?,
+            "set_file" => setting.set_file = strings(value)?,
+            "set_literal" => setting.set_literal = strings(value)?,
             "release_name" => setting.release_name = Some(text(value)?),
             "namespace" => setting.namespace = Some(text(value)?),
+            "kube_version" => {
+                // An unquoted 1.30 is the number 1.3 to YAML: refuse it
+                // rather than render for the wrong version.
+                if matches!(value.value, Value::Int(_) | Value::Float(_)) {
+                    return Err((
+                        value.span.start,
+                        format!(
+                            "expected the version as a quoted string (YAML reads 1.30 as the number 1.3), found {}",
+                            describe(value)
+                        ),
+                    ));
+                }
+                let version = text(value)?;
+                crate::render::helm::chart::objects::parse_kube_version(&version)
+                    .map_err(|e| (value.span.start, e))?;
+                setting.kube_version = Some(version);
+            }
+            "api_versions" => setting.api_versions = strings(value)?,
+            "is_upgrade" => {
+                setting.is_upgrade = value.as_bool().ok_or_else(|| {
+                    (
+                        value.span.start,
+                        format!("expected true or false, found {}", describe(value)),
+                    )
+                })?;
+            }
             other => {
                 return Err((
                     field.key.span.start,
-                    format!(
-                        "unknown chart setting {other:?} (expected path, values, set, set_string, release_name or namespace)"
-                    ),
+                    format!("unknown chart setting {other:?} (expected {CHART_KEYS})"),
                 ));
             }
         }
@@ -562,6 +607,7 @@ mod tests {
                 set_string: vec!["y=2".into()],
                 release_name: Some("web".into()),
                 namespace: Some("shop".into()),
+                ..ChartSetting::default()
             }]
         );
         assert_eq!(
@@ -569,7 +615,49 @@ mod tests {
             (
                 3,
                 5,
-                "unknown chart setting \"valuez\" (expected path, values, set, set_string, release_name or namespace)".to_string()
+                format!("unknown chart setting \"valuez\" (expected {CHART_KEYS})")
+            )
+        );
+        let config = parse(
+            "c.yaml",
+            "charts:\n  - path: web\n    set_json: ['a={\"b\":1}']\n    set_file: [cfg=files/app.conf]\n    set_literal: ['x=1,2']\n    kube_version: '1.30'\n    api_versions: [example.com/v1]\n    is_upgrade: true\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.charts,
+            [ChartSetting {
+                path: "web".into(),
+                set_json: vec![r#"a={"b":1}"#.into()],
+                set_file: vec!["cfg=files/app.conf".into()],
+                set_literal: vec!["x=1,2".into()],
+                kube_version: Some("1.30".into()),
+                api_versions: vec!["example.com/v1".into()],
+                is_upgrade: true,
+                ..ChartSetting::default()
+            }]
+        );
+        assert_eq!(
+            error_of("charts:\n  - path: a\n    kube_version: banana\n"),
+            (
+                3,
+                19,
+                "invalid kube version 'banana': Invalid Semantic Version".to_string()
+            )
+        );
+        assert_eq!(
+            error_of("charts:\n  - path: a\n    kube_version: 1.30\n").2,
+            "expected the version as a quoted string (YAML reads 1.30 as the number 1.3), found a number (1.3)"
+        );
+        assert_eq!(
+            error_of("charts:\n  - path: a\n    is_upgrade: yes please\n").0,
+            3
+        );
+        assert_eq!(
+            error_of("charts:\n  - path: a\n    set_file: cfg=x\n"),
+            (
+                3,
+                15,
+                "expected a list of strings, found a string (\"cfg=x\")".to_string()
             )
         );
         assert_eq!(

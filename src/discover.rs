@@ -130,8 +130,9 @@ pub struct Discovery {
     pub terraform_dirs: Vec<PathBuf>,
     /// `.tf` files named on the command line, each read as a module of its own.
     pub terraform_files: Vec<PathBuf>,
-    /// Helm chart directories (with their display paths), sorted; charts
-    /// inside another chart are rendered through it.
+    /// Helm charts (with their display paths), sorted: directories with a
+    /// `Chart.yaml` and packaged charts (`.tgz`); charts inside another
+    /// chart are rendered through it.
     pub charts: Vec<(PathBuf, String)>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -370,6 +371,10 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
                     .push(dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf));
                 continue;
             }
+            if is_packaged_chart(root) {
+                charts.push((root.clone(), display));
+                continue;
+            }
             if let Some(terraform) = terraform_kind(root) {
                 let dir = root.parent().filter(|p| !p.as_os_str().is_empty());
                 let dir = dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -414,8 +419,19 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     discovery.terraform_files.dedup();
     charts.sort();
     charts.dedup();
-    for (chart_dir, _) in &charts {
+    for (chart_dir, chart_display) in &charts {
         discovery.files.retain(|f| !f.path.starts_with(chart_dir));
+        // The chart's loader follows its links and reports those it cannot.
+        let inside = format!("{chart_display}/");
+        discovery.diagnostics.retain(|d| {
+            !(matches!(
+                d.code,
+                DiagnosticCode::SymlinkLoop
+                    | DiagnosticCode::SymlinkOutsideRoot
+                    | DiagnosticCode::Unreadable
+            ) && d.path.starts_with(&inside)
+                && d.message.contains("symbolic link"))
+        });
     }
     let nested = |dir: &Path| {
         charts
@@ -428,6 +444,18 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
         .cloned()
         .collect();
     Ok(discovery)
+}
+
+/// True for a chart directory (with a `Chart.yaml`) or a packaged chart.
+pub fn is_chart(path: &Path) -> bool {
+    path.join("Chart.yaml").is_file() || is_packaged_chart(path)
+}
+
+/// A `.tgz` file that holds a chart (as `helm package` writes it).
+fn is_packaged_chart(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "tgz")
+        && path.is_file()
+        && crate::render::helm::chart::archive::holds_chart(path)
 }
 
 fn exclude_matcher(root: &Path, exclude: &[String]) -> Result<Override, DiscoverError> {
@@ -518,6 +546,10 @@ fn walk(
             if let Some(dir) = entry.path().parent() {
                 charts.push((dir.to_path_buf(), display_path(dir, cwd, canonical_cwd)));
             }
+            continue;
+        }
+        if is_packaged_chart(entry.path()) {
+            charts.push((entry.path().to_path_buf(), display));
             continue;
         }
         if KUSTOMIZATION_FILES

@@ -198,7 +198,7 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
         let rendered = render::helm::scan::render_chart(
             dir,
             display,
-            &chart_options(dir, &options.config),
+            &chart_options(dir, &options.config, &options.paths),
             options.load.limits,
             &mut sources,
             render::helm::scan::Want::Objects,
@@ -245,28 +245,52 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     })
 }
 
-/// How a scan renders the chart in `dir`: as `helm template` by default, with
-/// the settings of the configuration's `charts` entry for it.
+/// How a scan renders the chart at `dir`: as `helm template` by default, with
+/// the settings of the configuration's `charts` entry for it. Its CRDs are
+/// read too (Helm installs them), and every file it reads (links, values,
+/// `set_file`) must be inside the scanned path that holds it.
 fn chart_options(
     dir: &std::path::Path,
     config: &Config,
+    scanned: &[PathBuf],
 ) -> render::helm::chart::prepare::RenderOptions {
-    let mut options = render::helm::chart::prepare::RenderOptions::default();
+    let mut options = render::helm::chart::prepare::RenderOptions {
+        include_crds: true,
+        inputs_within_root: true,
+        ..Default::default()
+    };
     let base = std::path::Path::new(&config.path)
         .parent()
         .unwrap_or(std::path::Path::new(""));
+    options.base_dir = Some(base.to_path_buf());
     let Ok(dir) = dir.canonicalize() else {
         return options;
     };
+    options.root = scanned
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .map(|p| match p.parent() {
+            Some(parent) if p.is_file() && p != dir => parent.to_path_buf(),
+            _ => p,
+        })
+        .filter(|p| dir.starts_with(p))
+        .min_by_key(|p| p.components().count())
+        .or_else(|| Some(dir.clone()));
     let chosen = config
         .charts
         .iter()
         .rev()
         .find(|c| base.join(&c.path).canonicalize().is_ok_and(|p| p == dir));
     if let Some(setting) = chosen {
-        options.values_files = setting.values.iter().map(|v| base.join(v)).collect();
+        options.values_files = setting.values.iter().map(PathBuf::from).collect();
         options.set = setting.set.clone();
         options.set_string = setting.set_string.clone();
+        options.set_json = setting.set_json.clone();
+        options.set_file = setting.set_file.clone();
+        options.set_literal = setting.set_literal.clone();
+        options.kube_version = setting.kube_version.clone();
+        options.api_versions = setting.api_versions.clone();
+        options.is_upgrade = setting.is_upgrade;
         if let Some(name) = &setting.release_name {
             options.release_name = name.clone();
         }

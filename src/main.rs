@@ -18,6 +18,8 @@ use vigie::filter::baseline::{self, Baseline};
 use vigie::filter::changes;
 use vigie::filter::{FilterOptions, date::Date};
 use vigie::load::{DEFAULT_MAX_FILE_SIZE, LoadOptions, human_size, parse_size};
+use vigie::render::helm::chart::prepare::RenderOptions;
+use vigie::render::helm::chart::show_only::show_only;
 use vigie::render::terraform::{CliInput, TerraformOptions};
 use vigie::report::{github, json, sarif, text};
 use vigie::rules::{self, Rule, Severity};
@@ -72,45 +74,83 @@ enum Command {
     },
     /// Print the Kubernetes objects Vigie sees: plain manifests as read,
     /// kustomizations built as `kubectl kustomize` builds them, and a Helm
-    /// chart directory rendered as `helm template` prints it. Terraform
-    /// resources are printed as evaluated, after the objects.
-    Render {
-        /// Files and directories (a directory with a kustomization is built,
-        /// one with a Chart.yaml is rendered).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
-        /// Helm: a values file, over the chart's defaults (repeatable; the
-        /// last wins).
-        #[arg(long = "values", short = 'f', value_name = "FILE")]
-        values: Vec<PathBuf>,
-        /// Helm: set a value, as `helm --set` (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-        /// Helm: set a string value, as `helm --set-string` (repeatable).
-        #[arg(long = "set-string", value_name = "KEY=VALUE")]
-        set_string: Vec<String>,
-        /// Helm: the release name.
-        #[arg(
-            long = "release-name",
-            value_name = "NAME",
-            default_value = "release-name"
-        )]
-        release_name: String,
-        /// Helm: the release namespace.
-        #[arg(long, value_name = "NAMESPACE", default_value = "default")]
-        namespace: String,
-        /// Set a Terraform root module variable (repeatable).
-        #[arg(long = "var", value_name = "NAME=VALUE")]
-        vars: Vec<String>,
-        /// Read Terraform variable values from FILE (repeatable).
-        #[arg(long = "var-file", value_name = "FILE")]
-        var_files: Vec<PathBuf>,
-    },
+    /// chart (directory or .tgz) rendered as `helm template` prints it.
+    /// Terraform resources are printed as evaluated, after the objects.
+    Render(Box<RenderArgs>),
     /// Print a rule's documentation: what it checks, why, an example and the fix.
     Explain {
         /// Rule ID (PSS001) or name (privileged-container).
         rule: String,
     },
+}
+
+#[derive(Args)]
+struct RenderArgs {
+    /// Files and directories (a directory with a kustomization is built,
+    /// one with a Chart.yaml or a packaged chart .tgz is rendered).
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Helm: a values file, over the chart's defaults (repeatable, or a
+    /// comma-separated list; the last wins).
+    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    values: Vec<String>,
+    /// Helm: set values, as `helm --set` (repeatable; `a=1,b.c=x`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Helm: set string values, as `helm --set-string` (repeatable).
+    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    set_string: Vec<String>,
+    /// Helm: set JSON values, as `helm --set-json` (repeatable; `a={"b":1}`).
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    set_json: Vec<String>,
+    /// Helm: set values to the content of files, as `helm --set-file`
+    /// (repeatable; paths relative to the current directory).
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    set_file: Vec<String>,
+    /// Helm: set one string value taken literally, commas and all, as
+    /// `helm --set-literal` (repeatable).
+    #[arg(long = "set-literal", value_name = "KEY=VALUE")]
+    set_literal: Vec<String>,
+    /// Helm: the release name.
+    #[arg(
+        long = "release-name",
+        value_name = "NAME",
+        default_value = "release-name"
+    )]
+    release_name: String,
+    /// Helm: the release namespace.
+    #[arg(long, short = 'n', value_name = "NAMESPACE", default_value = "default")]
+    namespace: String,
+    /// Helm: the Kubernetes version of `.Capabilities.KubeVersion` [default: v1.32.0].
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    kube_version: Option<String>,
+    /// Helm: an API version added to `.Capabilities.APIVersions` (repeatable,
+    /// or a comma-separated list; `group/version` or `group/version/Kind`).
+    #[arg(long = "api-versions", short = 'a', value_name = "VERSION")]
+    api_versions: Vec<String>,
+    /// Helm: print the chart's CRDs (`crds/`, with enabled subcharts') first.
+    #[arg(long = "include-crds")]
+    include_crds: bool,
+    /// Helm: accepted for compatibility; `helm template` prints CRDs only
+    /// with --include-crds, so this changes nothing.
+    #[arg(long = "skip-crds")]
+    _skip_crds: bool,
+    /// Helm: only print the documents of templates matching this path or
+    /// glob, relative to the chart (`templates/deployment.yaml`, repeatable).
+    #[arg(long = "show-only", short = 's', value_name = "TEMPLATE")]
+    show_only: Vec<String>,
+    /// Helm: leave hooks out of the output.
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Helm: render as an upgrade (`.Release.IsUpgrade` true, `.IsInstall` false).
+    #[arg(long = "is-upgrade")]
+    is_upgrade: bool,
+    /// Set a Terraform root module variable (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Read Terraform variable values from FILE (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -260,25 +300,7 @@ fn main() -> ExitCode {
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Frameworks { format } => list_frameworks(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule).map(|()| ExitCode::SUCCESS),
-        Command::Render {
-            paths,
-            values,
-            set,
-            set_string,
-            release_name,
-            namespace,
-            ..
-        } => {
-            let chart = vigie::render::helm::chart::prepare::RenderOptions {
-                values_files: values,
-                set,
-                set_string,
-                release_name,
-                namespace,
-                ..Default::default()
-            };
-            render(paths, terraform, &chart)
-        }
+        Command::Render(args) => render(*args, terraform),
     };
     result.unwrap_or_else(|message| {
         eprintln!("vigie: error: {message}");
@@ -544,30 +566,133 @@ fn report(args: ReportArgs, terraform: TerraformOptions) -> Result<ExitCode, Str
     })
 }
 
-fn render(
-    paths: Vec<PathBuf>,
-    terraform: TerraformOptions,
-    chart: &vigie::render::helm::chart::prepare::RenderOptions,
-) -> Result<ExitCode, String> {
+/// The `helm template` options of `vigie render`'s flags.
+fn chart_options(args: &RenderArgs) -> Result<RenderOptions, String> {
+    if let Some(version) = &args.kube_version {
+        vigie::render::helm::chart::objects::parse_kube_version(version)?;
+    }
+    let mut values_files = Vec::new();
+    for list in &args.values {
+        values_files.extend(
+            flag_list(list, "-f, --values")?
+                .into_iter()
+                .map(PathBuf::from),
+        );
+    }
+    let mut api_versions = Vec::new();
+    for list in &args.api_versions {
+        api_versions.extend(flag_list(list, "-a, --api-versions")?);
+    }
+    Ok(RenderOptions {
+        values_files,
+        set: args.set.clone(),
+        set_string: args.set_string.clone(),
+        set_json: args.set_json.clone(),
+        set_file: args.set_file.clone(),
+        set_literal: args.set_literal.clone(),
+        release_name: args.release_name.clone(),
+        namespace: args.namespace.clone(),
+        kube_version: args.kube_version.clone(),
+        api_versions,
+        include_crds: args.include_crds,
+        no_hooks: args.no_hooks,
+        is_upgrade: args.is_upgrade,
+        ..RenderOptions::default()
+    })
+}
+
+/// A comma-separated flag value read as Helm's flag library reads it (one
+/// line of CSV: `"a,b",c` is two items); empty text is no item.
+fn flag_list(text: &str, flag: &str) -> Result<Vec<String>, String> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let invalid = |column: usize, what: &str| {
+        format!(
+            "invalid argument {text:?} for {flag:?} flag: parse error on line 1, column {column}: {what}"
+        )
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut items = Vec::new();
+    let mut i = 0;
+    loop {
+        let mut item = String::new();
+        if chars.get(i) == Some(&'"') {
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => return Err(invalid(i + 1, "extraneous or missing \" in quoted-field")),
+                    Some('"') if chars.get(i + 1) == Some(&'"') => {
+                        item.push('"');
+                        i += 2;
+                    }
+                    Some('"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&c) => {
+                        item.push(c);
+                        i += 1;
+                    }
+                }
+            }
+            if !matches!(chars.get(i), None | Some(',')) {
+                return Err(invalid(i + 1, "extraneous or missing \" in quoted-field"));
+            }
+        } else {
+            while let Some(&c) = chars.get(i).filter(|c| **c != ',') {
+                if c == '"' {
+                    return Err(invalid(i + 1, "bare \" in non-quoted-field"));
+                }
+                item.push(c);
+                i += 1;
+            }
+        }
+        items.push(item);
+        if chars.get(i).is_none() {
+            return Ok(items);
+        }
+        i += 1;
+    }
+}
+
+fn render(args: RenderArgs, terraform: TerraformOptions) -> Result<ExitCode, String> {
+    let mut chart = chart_options(&args)?;
     let options = ScanOptions {
         terraform,
         ..ScanOptions::default()
     };
+    let cwd = std::env::current_dir()
+        .and_then(|d| d.canonicalize())
+        .unwrap_or_default();
     let mut out = String::new();
     let mut diagnostics = Vec::new();
-    for path in &paths {
-        if path.join("Chart.yaml").is_file() {
+    for path in &args.paths {
+        if vigie::discover::is_chart(path) {
+            // Links in the chart may point anywhere under the current
+            // directory, or only inside the chart when it lies elsewhere.
+            let within_cwd = path.canonicalize().is_ok_and(|p| p.starts_with(&cwd));
+            chart.root = Some(if within_cwd {
+                cwd.clone()
+            } else {
+                path.clone()
+            });
             let mut sources = vigie::source::SourceMap::default();
             let display = path.display().to_string().replace('\\', "/");
             let rendered = vigie::render::helm::scan::render_chart(
                 path,
                 &display,
-                chart,
+                &chart,
                 options.load.limits,
                 &mut sources,
                 vigie::render::helm::scan::Want::Manifest,
             );
-            out.push_str(rendered.manifest.as_deref().unwrap_or_default());
+            let manifest = rendered.manifest.as_deref().unwrap_or_default();
+            if args.show_only.is_empty() || rendered.manifest.is_none() {
+                out.push_str(manifest);
+            } else {
+                out.push_str(&show_only(manifest, &args.show_only)?);
+            }
             diagnostics.extend(rendered.diagnostics);
             continue;
         }

@@ -50,7 +50,7 @@ pub fn render_chart(
     want: Want,
 ) -> RenderedChart {
     let mut out = RenderedChart::default();
-    let chart = match Chart::load(dir, sources) {
+    let chart = match Chart::load_within(dir, options.root.as_deref(), sources) {
         Ok(chart) => chart,
         Err(diagnostic) => {
             out.diagnostics.push(diagnostic);
@@ -66,6 +66,9 @@ pub fn render_chart(
         }
     };
     out.diagnostics.extend(prepared.diagnostics.iter().cloned());
+    if want == Want::Objects {
+        read_crds(&prepared.crds, display, limits, sources, &mut out);
+    }
     let mut failed = false;
     let mut set = TemplateSet::new(functions::all());
     let mut names: Vec<&str> = prepared.templates.iter().map(|t| t.name.as_str()).collect();
@@ -187,9 +190,36 @@ pub fn render_chart(
         } else {
             Vec::new()
         };
-        out.manifest = Some(manifests::print_manifests(&rendered, &documents, &crds));
+        out.manifest = Some(manifests::print_manifests(
+            &rendered,
+            &documents,
+            &crds,
+            !options.no_hooks,
+        ));
     }
     out
+}
+
+/// The objects of the chart's `crds/` files (Helm installs them before the
+/// templates), located in those files; a file that is not YAML is reported
+/// and the others are still read.
+fn read_crds(
+    crds: &[manifests::CrdFile],
+    display: &str,
+    limits: Limits,
+    sources: &SourceMap,
+    out: &mut RenderedChart,
+) {
+    for crd in crds {
+        let loaded = yaml::load(crd.file, &sources.get(crd.file).display, &crd.text, limits);
+        out.diagnostics.extend(loaded.diagnostics);
+        for document in loaded.documents {
+            for mut resource in resources_from_document(crd.file, document) {
+                resource.variant = Some(display.to_string());
+                out.resources.push(resource);
+            }
+        }
+    }
 }
 
 /// A template error as a diagnostic at the failing node, with Helm's text.

@@ -75,6 +75,36 @@ pub fn unpack(archive: &[u8], budget: &mut u64) -> Result<Vec<Entry>, String> {
     Ok(files)
 }
 
+/// True when `path` is a gzipped tar archive whose top directory holds a
+/// `Chart.yaml`: a packaged chart (`helm package`). Only entry headers are
+/// read, and at most the first thousand.
+pub fn holds_chart(path: &std::path::Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map_or(true, |m| m.len() > MAX_CHART_SIZE) {
+        return false;
+    }
+    let mut tar = tar::Archive::new(GzDecoder::new(std::io::BufReader::new(file)));
+    let Ok(entries) = tar.entries() else {
+        return false;
+    };
+    for entry in entries.take(1000) {
+        let Ok(entry) = entry else {
+            return false;
+        };
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).replace('\\', "/");
+        let parts: Vec<&str> = raw
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        if entry.header().entry_type().is_file() && parts.len() == 2 && parts[1] == "Chart.yaml" {
+            return true;
+        }
+    }
+    false
+}
+
 /// The path of an entry below the archive's top directory; refuses absolute
 /// paths and `..` like Helm ("illegally contains content outside the base
 /// directory").
@@ -124,6 +154,26 @@ pub(crate) mod tests {
             builder.append_link(&mut header, path, target).unwrap();
         }
         builder.into_inner().unwrap().finish().unwrap()
+    }
+
+    #[test]
+    fn recognises_packaged_charts() {
+        let dir = tempfile::tempdir().unwrap();
+        let chart = dir.path().join("web-1.0.0.tgz");
+        std::fs::write(
+            &chart,
+            tgz(
+                &[("web/values.yaml", b""), ("web/Chart.yaml", b"name: web\n")],
+                None,
+            ),
+        )
+        .unwrap();
+        assert!(holds_chart(&chart));
+        let other = dir.path().join("logs.tgz");
+        std::fs::write(&other, tgz(&[("logs/a/Chart.yaml", b"x")], None)).unwrap();
+        assert!(!holds_chart(&other));
+        std::fs::write(&other, b"not gzip").unwrap();
+        assert!(!holds_chart(&other));
     }
 
     #[test]

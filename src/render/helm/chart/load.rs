@@ -1,6 +1,7 @@
 //! Loading a chart like Helm's `loader.Load`: from a directory (honouring
-//! `.helmignore`) or, for subcharts in `charts/`, from a `.tgz`; files sorted
-//! into metadata, values, schema, templates, CRDs and `.Files`.
+//! `.helmignore`, following symbolic links that stay inside the scanned
+//! tree) or from a `.tgz` (a packaged chart, or a subchart in `charts/`);
+//! files sorted into metadata, values, schema, templates, CRDs and `.Files`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -113,14 +114,38 @@ impl Metadata {
 }
 
 impl Chart {
-    /// Loads the chart in directory `dir`, adding its text files to `sources`.
+    /// Loads the chart in directory `dir`, adding its text files to `sources`;
+    /// links must stay inside `dir`.
     pub fn load(dir: &Path, sources: &mut SourceMap) -> Result<Chart, Diagnostic> {
-        let display = dir.display().to_string().replace('\\', "/");
-        let mut skipped = Vec::new();
-        let entries = read_dir_entries(dir, &display, &mut skipped)?;
-        let root = Origin::Directory(dir.to_path_buf());
+        Chart::load_within(dir, None, sources)
+    }
+
+    /// Loads the chart at `path` (a directory, or a packaged `.tgz` whose
+    /// files are shown as `path/<file in the chart>`); symbolic links are
+    /// followed when they resolve inside `root` (`None`: the chart's
+    /// directory).
+    pub fn load_within(
+        path: &Path,
+        root: Option<&Path>,
+        sources: &mut SourceMap,
+    ) -> Result<Chart, Diagnostic> {
+        let display = path.display().to_string().replace('\\', "/");
         let mut budget = MAX_CHART_SIZE;
-        let mut chart = from_entries(entries, &display, &root, 0, &mut budget, sources)?;
+        if path.is_file() {
+            let bytes = std::fs::read(path)
+                .map_err(|e| chart_error(&display, format!("cannot read the chart: {e}")))?;
+            let entries = archive::unpack(&bytes, &mut budget)
+                .map_err(|e| chart_error(&display, format!("cannot unpack the chart: {e}")))?;
+            return from_entries(entries, &display, &Origin::Archive, 0, &mut budget, sources);
+        }
+        let mut skipped = Vec::new();
+        let root = root
+            .unwrap_or(path)
+            .canonicalize()
+            .unwrap_or_else(|_| path.to_path_buf());
+        let entries = read_dir_entries(path, &display, &root, &mut skipped)?;
+        let origin = Origin::Directory(path.to_path_buf());
+        let mut chart = from_entries(entries, &display, &origin, 0, &mut budget, sources)?;
         chart.warnings.extend(skipped);
         Ok(chart)
     }
@@ -142,10 +167,13 @@ fn chart_error(path: &str, message: impl Into<String>) -> Diagnostic {
 }
 
 /// Reads a chart directory: every file not ignored by `.helmignore`, in path
-/// order. Links are skipped, with a warning in `skipped`.
+/// order. Links are followed as Helm follows them, unless they resolve
+/// outside `root` or into a directory being read (skipped, with a warning
+/// in `skipped`).
 fn read_dir_entries(
     dir: &Path,
     display: &str,
+    root: &Path,
     skipped: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Entry>, Diagnostic> {
     let ignore_text = match std::fs::read_to_string(dir.join(".helmignore")) {
@@ -168,6 +196,8 @@ fn read_dir_entries(
         total: &mut total,
         display,
         skipped,
+        root,
+        open_dirs: dir.canonicalize().into_iter().collect(),
     };
     walk_state.walk(dir, "")?;
     Ok(entries)
@@ -180,6 +210,10 @@ struct Walk<'a> {
     total: &'a mut u64,
     display: &'a str,
     skipped: &'a mut Vec<Diagnostic>,
+    /// Links must resolve inside this directory (canonical).
+    root: &'a Path,
+    /// The real paths of the directories being read, to stop link loops.
+    open_dirs: Vec<PathBuf>,
 }
 
 impl Walk<'_> {
@@ -198,24 +232,47 @@ impl Walk<'_> {
             } else {
                 format!("{prefix}/{name}")
             };
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            let Ok(mut meta) = std::fs::symlink_metadata(&path) else {
                 continue;
             };
-            // Links are not followed: a chart must not read outside itself.
+            let mut real = None;
             if meta.file_type().is_symlink() {
-                self.skipped.push(Diagnostic::new(
-                    DiagnosticLevel::Warning,
-                    DiagnosticCode::HelmChart,
-                    format!("{display}/{relative}"),
-                    "symbolic link in a chart not followed; helm would follow it",
-                ));
-                continue;
+                match self.follow(&path) {
+                    Ok((target, target_meta)) => {
+                        meta = target_meta;
+                        real = Some(target);
+                    }
+                    Err((code, why)) => {
+                        self.skipped.push(Diagnostic::new(
+                            DiagnosticLevel::Warning,
+                            code,
+                            format!("{display}/{relative}"),
+                            format!("symbolic link not followed: {why}"),
+                        ));
+                        continue;
+                    }
+                }
             }
             if self.rules.ignores(&relative, meta.is_dir()) {
                 continue;
             }
             if meta.is_dir() {
-                self.walk(&path, &relative)?;
+                let Some(real) = real.or_else(|| path.canonicalize().ok()) else {
+                    continue;
+                };
+                if self.open_dirs.contains(&real) {
+                    self.skipped.push(Diagnostic::new(
+                        DiagnosticLevel::Warning,
+                        DiagnosticCode::SymlinkLoop,
+                        format!("{display}/{relative}"),
+                        "symbolic link not followed: it leads back into a directory being read (a loop)",
+                    ));
+                    continue;
+                }
+                self.open_dirs.push(real);
+                let walked = self.walk(&path, &relative);
+                self.open_dirs.pop();
+                walked?;
                 continue;
             }
             if meta.len() > MAX_FILE_SIZE {
@@ -239,6 +296,33 @@ impl Walk<'_> {
             });
         }
         Ok(())
+    }
+}
+
+impl Walk<'_> {
+    /// The real path and metadata of a link's target, or why it is not read.
+    fn follow(
+        &self,
+        link: &Path,
+    ) -> Result<(PathBuf, std::fs::Metadata), (DiagnosticCode, String)> {
+        let unreadable = |e: std::io::Error| {
+            (
+                DiagnosticCode::Unreadable,
+                format!("its target cannot be read ({e})"),
+            )
+        };
+        let target = link.canonicalize().map_err(unreadable)?;
+        if !target.starts_with(self.root) {
+            return Err((
+                DiagnosticCode::SymlinkOutsideRoot,
+                format!(
+                    "it points outside the scanned directory, to {}",
+                    target.display()
+                ),
+            ));
+        }
+        let meta = std::fs::metadata(&target).map_err(unreadable)?;
+        Ok((target, meta))
     }
 }
 
@@ -782,11 +866,59 @@ mod tests {
         .unwrap();
         let chart = Chart::load(&dir.path().join("c"), &mut SourceMap::default()).unwrap();
         assert!(chart.files.is_empty());
+        assert_eq!(
+            chart.warnings[0].path,
+            format!("{}/leak.txt", dir.path().join("c").display())
+        );
         assert!(
             chart.warnings[0]
                 .message
-                .starts_with("symbolic link in a chart not followed")
+                .starts_with("symbolic link not followed: it points outside the scanned directory")
         );
+        // Inside the root it is followed, as Helm follows it.
+        let chart = Chart::load_within(
+            &dir.path().join("c"),
+            Some(dir.path()),
+            &mut SourceMap::default(),
+        )
+        .unwrap();
+        assert_eq!(chart.files["leak.txt"], b"secret");
+        assert!(chart.warnings.is_empty());
+    }
+
+    #[test]
+    fn linked_directories_are_read_once_without_looping() {
+        let dir = tempfile::tempdir().unwrap();
+        let chart_dir = dir.path().join("c");
+        std::fs::create_dir_all(chart_dir.join("templates")).unwrap();
+        std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+        std::fs::write(
+            chart_dir.join("Chart.yaml"),
+            "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("shared/_common.tpl"),
+            "{{ define \"x\" }}{{ end }}",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("shared"),
+            chart_dir.join("templates/shared"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&chart_dir, chart_dir.join("templates/loop")).unwrap();
+        let chart =
+            Chart::load_within(&chart_dir, Some(dir.path()), &mut SourceMap::default()).unwrap();
+        let templates: Vec<&str> = chart.templates.iter().map(|t| t.path.as_str()).collect();
+        assert_eq!(templates, ["templates/shared/_common.tpl"]);
+        assert_eq!(chart.warnings.len(), 1);
+        assert!(
+            chart.warnings[0].message.contains("a loop"),
+            "{:?}",
+            chart.warnings
+        );
+        assert!(chart.warnings[0].path.ends_with("c/templates/loop"));
     }
 
     #[test]

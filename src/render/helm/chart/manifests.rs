@@ -212,26 +212,30 @@ fn sort_by_kind(documents: &mut [OrderedDocument]) {
     });
 }
 
-/// A CRD file printed with `--include-crds`: Helm's name and the file's text.
+/// A CRD file of the chart or an enabled subchart: Helm's name, the file
+/// and its text (printed with `--include-crds`, scanned as objects).
 #[derive(Clone, Debug)]
 pub struct CrdFile {
     /// `mychart/crds/thing.yaml`.
     pub name: String,
+    pub file: crate::source::FileId,
     pub text: String,
 }
 
 /// The exact text `helm template` writes to stdout for ordered documents
-/// (CRDs first, when included, as written in their files).
+/// (CRDs first, when included, as written in their files; hooks last unless
+/// `hooks` is false, as with `--no-hooks`).
 pub fn print_manifests(
     templates: &[RenderedTemplate],
     documents: &[OrderedDocument],
     crds: &[CrdFile],
+    hooks: bool,
 ) -> String {
     let mut manifest = String::new();
     for crd in crds {
         manifest.push_str(&format!("---\n# Source: {}\n{}\n", crd.name, crd.text));
     }
-    let mut hooks = String::new();
+    let mut hook_text = String::new();
     for document in documents {
         let template = &templates[document.template];
         let section = format!(
@@ -240,14 +244,16 @@ pub fn print_manifests(
             &template.text[document.range.clone()]
         );
         if document.hook {
-            hooks.push_str(&section);
+            if hooks {
+                hook_text.push_str(&section);
+            }
         } else {
             manifest.push_str(&section);
         }
     }
     let mut out = manifest.trim().to_string();
     out.push('\n');
-    out.push_str(&hooks);
+    out.push_str(&hook_text);
     out
 }
 
@@ -305,7 +311,7 @@ mod tests {
         }
         templates.reverse();
         let documents = order_documents(&templates).unwrap();
-        let printed = print_manifests(&templates, &documents, &[]);
+        let printed = print_manifests(&templates, &documents, &[], true);
         let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
         assert_eq!(printed, expected);
     }
@@ -326,11 +332,16 @@ mod tests {
         assert_eq!(order, vec![(3, false), (2, false), (1, true)]);
         let crds = [CrdFile {
             name: "c/crds/crd.yaml".to_string(),
+            file: crate::source::FileId(0),
             text: "kind: CustomResourceDefinition\n".to_string(),
         }];
         assert_eq!(
-            print_manifests(&templates, &documents, &crds),
+            print_manifests(&templates, &documents, &crds, true),
             "---\n# Source: c/crds/crd.yaml\nkind: CustomResourceDefinition\n\n---\n# Source: c/templates/cm.yaml\nkind: ConfigMap\n---\n# Source: c/templates/svc.yaml\nkind: Service\n---\n# Source: c/templates/job.yaml\nkind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: test\n"
+        );
+        assert_eq!(
+            print_manifests(&templates, &documents, &[], false),
+            "---\n# Source: c/templates/cm.yaml\nkind: ConfigMap\n---\n# Source: c/templates/svc.yaml\nkind: Service\n"
         );
     }
 

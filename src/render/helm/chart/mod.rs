@@ -8,7 +8,8 @@
 //! 3. the template engine parses every [`prepare::PreparedTemplate`] and
 //!    renders those marked `render`;
 //! 4. [`manifests::order_documents`] splits and orders the output and
-//!    [`manifests::print_manifests`] prints it as `helm template` does.
+//!    [`manifests::print_manifests`] prints it as `helm template` does;
+//!    [`show_only::show_only`] keeps the documents `--show-only` asks for.
 
 pub mod archive;
 pub mod constraint;
@@ -17,5 +18,6 @@ pub mod load;
 pub mod manifests;
 pub mod objects;
 pub mod prepare;
+pub mod show_only;
 pub mod strvals;
 pub mod values;

@@ -73,13 +73,13 @@ pub const DEFAULT_API_VERSIONS: &[&str] = &[
     "apiextensions.k8s.io/v1",
 ];
 
-/// `.Release` (a map in Helm): install, revision 1, service "Helm".
-pub fn release(name: &str, namespace: &str) -> Value {
+/// `.Release` (a map in Helm): an install (or upgrade), revision 1, service "Helm".
+pub fn release(name: &str, namespace: &str, is_upgrade: bool) -> Value {
     let mut release = Map::new();
     release.insert("Name".into(), Value::string(name));
     release.insert("Namespace".into(), Value::string(namespace));
-    release.insert("IsInstall".into(), Value::Bool(true));
-    release.insert("IsUpgrade".into(), Value::Bool(false));
+    release.insert("IsInstall".into(), Value::Bool(!is_upgrade));
+    release.insert("IsUpgrade".into(), Value::Bool(is_upgrade));
     release.insert("Revision".into(), Value::Int(1));
     release.insert("Service".into(), Value::string("Helm"));
     Value::map(release)
@@ -807,7 +807,7 @@ mod tests {
 
     #[test]
     fn release_and_template() {
-        let Value::Map(r) = release("web", "prod") else {
+        let Value::Map(r) = release("web", "prod", false) else {
             panic!()
         };
         assert_eq!(r["Revision"], Value::Int(1));

@@ -2,7 +2,7 @@
 //! values, enabled subcharts (`condition`, `tags`), `import-values`, the
 //! coalesced values, schema validation, and each template's data.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use super::constraint;
@@ -38,6 +38,21 @@ pub struct RenderOptions {
     pub api_versions: Vec<String>,
     /// `--include-crds`.
     pub include_crds: bool,
+    /// `--set-literal` arguments.
+    pub set_literal: Vec<String>,
+    /// `--is-upgrade`: `.Release.IsUpgrade` is true, `.Release.IsInstall` false.
+    pub is_upgrade: bool,
+    /// `--no-hooks`: hooks are left out of the printed manifest.
+    pub no_hooks: bool,
+    /// Relative `--values` and `--set-file` paths are read from here
+    /// (`None`: the current directory, as Helm does).
+    pub base_dir: Option<PathBuf>,
+    /// The directory the chart's symbolic links must resolve inside (`None`:
+    /// the chart's own directory).
+    pub root: Option<PathBuf>,
+    /// Values and `--set-file` files must also resolve inside `root`: they
+    /// come from a scanned repository's configuration, not from the user.
+    pub inputs_within_root: bool,
 }
 
 impl Default for RenderOptions {
@@ -53,6 +68,71 @@ impl Default for RenderOptions {
             kube_version: None,
             api_versions: Vec::new(),
             include_crds: false,
+            set_literal: Vec::new(),
+            is_upgrade: false,
+            no_hooks: false,
+            base_dir: None,
+            root: None,
+            inputs_within_root: false,
+        }
+    }
+}
+
+impl RenderOptions {
+    /// Where a values or `--set-file` path given as `raw` is read; an error
+    /// when the file must stay inside [`RenderOptions::root`] and does not.
+    pub fn input_path(&self, raw: &Path) -> Result<PathBuf, String> {
+        let path = match &self.base_dir {
+            Some(base) => base.join(raw),
+            None => raw.to_path_buf(),
+        };
+        if !self.inputs_within_root {
+            return Ok(path);
+        }
+        let root = self.root.as_deref().unwrap_or(Path::new("."));
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        match path.canonicalize() {
+            Ok(real) if real.starts_with(&root) => Ok(path),
+            // A missing file is reported by the read, with Helm's words.
+            Err(_) if !raw.is_absolute() && !escapes(raw) => Ok(path),
+            _ => Err(format!(
+                "{} is outside the scanned repository; Vigie reads only files inside it",
+                raw.display()
+            )),
+        }
+    }
+}
+
+/// True when a relative path climbs above where it starts (`../x`, `a/../../x`).
+fn escapes(path: &Path) -> bool {
+    let mut depth = 0i32;
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => depth -= 1,
+            std::path::Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
+/// An I/O error worded as Go's `os` package words it (`no such file or
+/// directory`), for Helm's messages.
+pub fn go_io_error(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => {
+            let text = error.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            let mut chars = text.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_lowercase().chain(chars).collect()
+            })
         }
     }
 }
@@ -181,7 +261,11 @@ pub fn prepare(
     let capabilities =
         objects::capabilities(options.kube_version.as_deref(), &options.api_versions)
             .map_err(|e| vec![values_error(&chart.path, e)])?;
-    let release = objects::release(&options.release_name, &options.namespace);
+    let release = objects::release(
+        &options.release_name,
+        &options.namespace,
+        options.is_upgrade,
+    );
     let mut templates = Vec::new();
     let mut crds = Vec::new();
     let context = Context {
@@ -216,10 +300,14 @@ fn user_values(
 ) -> Result<(Map, ValueOrigins), Diagnostic> {
     let mut user = Map::new();
     let mut origins = ValueOrigins::default();
-    for path in &options.values_files {
+    for raw in &options.values_files {
+        let raw_display = raw.display().to_string();
+        let path = options
+            .input_path(raw)
+            .map_err(|e| values_error(&raw_display, e))?;
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| values_error(&display, format!("cannot read values file: {e}")))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| values_error(&display, format!("open {display}: {}", go_io_error(&e))))?;
         let file = sources.push(SourceFile::new(
             path.clone(),
             display.clone(),
@@ -232,22 +320,32 @@ fn user_values(
         overriding.fill_from(&[], &origins);
         origins = overriding;
     }
-    let read_file = |path: &str| {
-        std::fs::read_to_string(path)
+    let read_file = |raw: &str| {
+        let path = options.input_path(Path::new(raw))?;
+        std::fs::read_to_string(&path)
             .map(Value::string)
-            .map_err(|e| format!("open {path}: {e}"))
+            .map_err(|e| format!("open {raw}: {}", go_io_error(&e)))
     };
-    let groups: [(&str, &[String], SetStyle<'_>); 4] = [
+    // Helm's order: JSON first, then --set, --set-string, --set-file and
+    // --set-literal, each overriding the ones before.
+    let groups: [(&str, &[String], SetStyle<'_>); 5] = [
         ("--set-json", &options.set_json, SetStyle::Json),
         ("--set", &options.set, SetStyle::Typed),
         ("--set-string", &options.set_string, SetStyle::Text),
         ("--set-file", &options.set_file, SetStyle::File(&read_file)),
+        ("--set-literal", &options.set_literal, SetStyle::Literal),
     ];
     for (flag, arguments, style) in groups {
         for argument in arguments {
             let display = format!("{flag} {argument}");
-            strvals::parse_into(argument, &style, &mut user)
-                .map_err(|e| values_error(&display, format!("failed parsing {flag} data: {e}")))?;
+            strvals::parse_into(argument, &style, &mut user).map_err(|e| {
+                // Helm drops the parser's reason for --set-json.
+                let message = match style {
+                    SetStyle::Json => format!("failed parsing {flag} data {argument}"),
+                    _ => format!("failed parsing {flag} data: {e}"),
+                };
+                values_error(&display, message)
+            })?;
             let file = sources.push(SourceFile::new(
                 PathBuf::from(&display),
                 display.clone(),
@@ -664,6 +762,7 @@ fn collect(
             {
                 crds.push(CrdFile {
                     name: format!("{full_path}/{}", crd.path),
+                    file: crd.file,
                     text: sources.get(crd.file).text.clone(),
                 });
             }
@@ -991,7 +1090,13 @@ mod tests {
             ..RenderOptions::default()
         };
         let errors = prepare(&chart, &missing, &mut sources).unwrap_err();
-        assert!(errors[0].message.starts_with("cannot read values file"));
+        assert_eq!(
+            errors[0].message,
+            format!(
+                "open {}: no such file or directory",
+                dir.path().join("absent.yaml").display()
+            )
+        );
     }
 
     /// `helm template` 3.17.3 renders `sub` under its own name when the

@@ -2,7 +2,8 @@
 //! escaping the next character. Keys nest with `.`, lists grow with `[i]`;
 //! `--set` types its values (`true`, `false`, `null`, base-10 integers as
 //! `int64`), `--set-string` keeps text, `--set-json` decodes JSON and
-//! `--set-file` reads the named file.
+//! `--set-file` reads the named file; `--set-literal` takes the rest of the
+//! text as one string.
 
 use std::rc::Rc;
 
@@ -24,6 +25,9 @@ pub enum SetStyle<'a> {
     Json,
     /// `--set-file`: every value names a file whose content is the value.
     File(&'a dyn Fn(&str) -> Result<Value, String>),
+    /// `--set-literal`: one key, no escapes, and everything after the first
+    /// `=` is the string value (commas and braces included).
+    Literal,
 }
 
 /// Why parsing stopped: the end of the text (not an error) or a message.
@@ -131,7 +135,7 @@ impl Parser<'_, '_> {
             match self.next_char() {
                 None => return (out, None),
                 Some(c) if stop.contains(&c) => return (out, Some(c)),
-                Some('\\') => match self.next_char() {
+                Some('\\') if !matches!(self.style, SetStyle::Literal) => match self.next_char() {
                     None => return (out, None),
                     Some(next) => out.push(next),
                 },
@@ -141,7 +145,12 @@ impl Parser<'_, '_> {
     }
 
     fn key(&mut self, data: &mut Map, level: usize) -> Step<()> {
-        let (key, last) = self.until(&['=', '[', ',', '.']);
+        let stop: &[char] = if matches!(self.style, SetStyle::Literal) {
+            &['=', '[', '.']
+        } else {
+            &['=', '[', ',', '.']
+        };
+        let (key, last) = self.until(stop);
         match last {
             None if key.is_empty() => Err(Stop::End),
             None => error(format!("key {} has no value", quoted(&key))),
@@ -206,6 +215,11 @@ impl Parser<'_, '_> {
         if let SetStyle::Json = self.style {
             return self.json_value().map(Some);
         }
+        if let SetStyle::Literal = self.style {
+            let rest: String = self.chars[self.pos..].iter().collect();
+            self.pos = self.chars.len();
+            return Ok(Some(Value::string(rest)));
+        }
         match self.chars.get(self.pos) {
             None => Ok(None),
             Some('{') => {
@@ -224,7 +238,7 @@ impl Parser<'_, '_> {
             SetStyle::Typed => Ok(typed_value(text)),
             SetStyle::Text => Ok(Value::string(text)),
             SetStyle::File(read) => read(text).map_err(Stop::Error),
-            SetStyle::Json => Ok(Value::string(text)),
+            SetStyle::Json | SetStyle::Literal => Ok(Value::string(text)),
         }
     }
 
@@ -495,6 +509,25 @@ mod tests {
         assert_eq!(
             json(&parse("cfg=x.txt", SetStyle::File(&read)).unwrap()),
             r#"{cfg:"content of x.txt"}"#
+        );
+    }
+
+    /// What `helm template --set-literal` 3.17.3 put in `.Values`.
+    #[test]
+    fn set_literal_keeps_the_whole_value() {
+        let literal = |text: &str| match parse(text, SetStyle::Literal) {
+            Ok(v) => json(&v),
+            Err(e) => format!("error: {e}"),
+        };
+        assert_eq!(literal("name=a,b={c}"), r#"{name:"a,b={c}"}"#);
+        assert_eq!(literal(r"a\b.c=x=y"), r#"{a\b:{c:"x=y"}}"#);
+        assert_eq!(literal("l[1].k=v"), r#"{l:[<nil>,{k:"v"}]}"#);
+        assert_eq!(literal("a,b=1"), r#"{a,b:"1"}"#);
+        assert_eq!(literal("e="), r#"{e:""}"#);
+        assert_eq!(literal("a"), r#"error: key "a" has no value"#);
+        assert_eq!(
+            literal("a.b[x]=1"),
+            r#"error: error parsing index: strconv.Atoi: parsing "x": invalid syntax"#
         );
     }
 }
