@@ -359,17 +359,23 @@ fn check_world<T: Sync>(
 
 /// Where a value a chart template printed was written.
 fn explain_kubernetes(resource: &Resource, finding: &mut Finding) {
-    for (at, from, path) in &resource.value_sources {
-        let related = rules::Related {
-            span: *from,
-            message: format!("`.Values.{path}` is set here"),
-        };
+    for source in &resource.value_sources {
+        let at = source.at;
         // The finding's field, or the `key: value` entry holding it.
         let on_field = at.file == finding.span.file
             && at.start.line == finding.span.start.line
             && finding.span.start <= at.start
             && at.end <= finding.span.end;
-        if on_field && !finding.related.contains(&related) {
+        // Fields of one `toYaml` block share a span: their paths decide.
+        let matches = match source.field.as_deref() {
+            Some(field) => model::same_field_path(field, &finding.field),
+            None => on_field,
+        };
+        let related = rules::Related {
+            span: source.from,
+            message: format!("`.Values.{}` is set here", source.values_path),
+        };
+        if matches && !finding.related.contains(&related) {
             finding.related.push(related);
         }
     }

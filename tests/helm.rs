@@ -376,7 +376,7 @@ fn spans_cover_the_template_text_that_wrote_them() {
     assert!(
         pod.value_sources
             .iter()
-            .any(|(at, from, path)| { *at == user.span && path == "user" && from.start.line == 1 })
+            .any(|s| s.at == user.span && s.values_path == "user" && s.from.start.line == 1)
     );
 }
 

@@ -840,7 +840,8 @@ impl<'s> Exec<'s> {
                 }
                 Tracked {
                     value,
-                    path: if *generated {
+                    // A new dict or list holding a value is not that value.
+                    path: if *generated || matches!(name, "dict" | "list" | "tuple") {
                         None
                     } else {
                         single_path(&values)
@@ -886,6 +887,8 @@ impl<'s> Exec<'s> {
                     .map_err(|inner| self.wrap(frame, cmd, name, inner, true))?;
                 Tracked {
                     value: Value::string(output),
+                    // What a values string renders to still comes from it.
+                    path: values[0].path.clone(),
                     generated: values.iter().any(|v| v.generated),
                     ..Tracked::default()
                 }
