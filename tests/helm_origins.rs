@@ -121,7 +121,8 @@ fn each_field_of_a_printed_block_points_at_its_own_values_line() {
         )
     );
     // A subchart value the parent sets, and a global the parent overrides:
-    // the parent's lines, not the subchart's defaults.
+    // the parent's lines, not the subchart's defaults. The block is printed
+    // by a helper given the values in a `dict`, as library charts do.
     assert_eq!(
         find(
             &found,
@@ -129,7 +130,7 @@ fn each_field_of_a_printed_block_points_at_its_own_values_line() {
             "containers[name=agent].securityContext.privileged"
         ),
         (
-            "charts/agent/templates/daemonset.yaml:18:13",
+            "charts/agent/templates/_helpers.tpl:4:1",
             vec!["values.yaml:6"]
         )
     );
