@@ -553,10 +553,12 @@ fn merge_variants(findings: Vec<Finding>, resources: &[Resource]) -> Vec<Finding
             continue;
         };
         let key = (finding.rule.id, finding.span, finding.field.clone());
-        if let Some(&index) = seen.get(&key) {
-            if !merged[index].variants.contains(variant) {
-                merged[index].variants.push(variant.clone());
-            }
+        // Within one variant the same span is another object (two
+        // resources a chart renders from one helper): not a repeat.
+        if let Some(&index) = seen.get(&key)
+            && !merged[index].variants.contains(variant)
+        {
+            merged[index].variants.push(variant.clone());
             continue;
         }
         finding.variants.push(variant.clone());

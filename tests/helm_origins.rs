@@ -102,6 +102,23 @@ fn each_field_of_a_printed_block_points_at_its_own_values_line() {
         ),
         ("templates/_helpers.tpl:2:1", vec!["values.yaml:23"])
     );
+    // Another object printing the same helper keeps its own findings.
+    let worker: Vec<_> = found
+        .iter()
+        .filter(|(rule, field, at, _)| {
+            rule == "PSS006"
+                && field.starts_with("containers[name=worker]")
+                && at == "templates/_helpers.tpl:2:1"
+        })
+        .map(|(_, _, _, related)| related.clone())
+        .collect();
+    assert_eq!(
+        worker,
+        [
+            vec!["values.yaml:22".to_string()],
+            vec!["values.yaml:23".to_string()]
+        ]
+    );
     // A block on the line after its key: the finding on the key gets the
     // values key of the block.
     assert_eq!(
