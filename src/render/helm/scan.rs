@@ -525,7 +525,7 @@ impl<'a> SpanMapper<'a> {
         field: &mut String,
         block: Option<Block<'a>>,
         values: Option<&ChartValue>,
-        found: &mut dyn FnMut(Span, &[String], Option<&str>),
+        found: &mut FoundValue<'_>,
     ) {
         let original = node.span;
         let start = self.byte_of(original.start);
@@ -609,6 +609,10 @@ impl<'a> SpanMapper<'a> {
         }
     }
 }
+
+/// Told a mapped span whose value came from `.Values`, its path, and the
+/// field path for a field of a printed block.
+type FoundValue<'f> = dyn FnMut(Span, &[String], Option<&str>) + 'f;
 
 /// An action that printed a map or list, and the `.Values` path of a node in
 /// what it printed.
