@@ -3,6 +3,7 @@
 //! at the template line (and, for values, the values line) that produced it.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use super::chart::load::Chart;
@@ -311,13 +312,18 @@ fn position_at(text: &str, offset: usize) -> Position {
 /// Byte offsets of the lines of a text, to locate many offsets in it.
 struct LineIndex {
     starts: Vec<usize>,
+    /// Columns are byte counts in ASCII text: no need to count characters.
+    ascii: bool,
 }
 
 impl LineIndex {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            ascii: text.is_ascii(),
+        }
     }
 
     /// The 1-based line and column (in code points) of a byte offset of `text`.
@@ -325,7 +331,12 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.starts.partition_point(|&start| start <= offset).max(1);
         let line_start = self.starts[line - 1];
-        let column = text[line_start..offset].chars().count() as u32 + 1;
+        let column = if self.ascii {
+            offset - line_start
+        } else {
+            text[line_start..offset].chars().count()
+        } as u32
+            + 1;
         Position::new(line as u32, column)
     }
 }
@@ -344,6 +355,10 @@ struct SpanMapper<'a> {
     base: usize,
     /// Byte offset of each line of the document.
     line_starts: Vec<usize>,
+    /// End of the document's last line in `output.text`.
+    end: usize,
+    /// The document is ASCII: a column is a byte count.
+    ascii: bool,
     sources: &'a SourceMap,
     /// Line indexes of the template files, built on first use.
     files: std::cell::RefCell<HashMap<FileId, std::rc::Rc<LineIndex>>>,
@@ -354,10 +369,16 @@ impl<'a> SpanMapper<'a> {
         let document = &output.text[range.clone()];
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', document.as_bytes()).map(|i| i + 1));
+        let last = range.start + line_starts.last().copied().unwrap_or(0);
+        let end = output.text[last..]
+            .find('\n')
+            .map_or(output.text.len(), |i| last + i);
         SpanMapper {
             output,
             base: range.start,
             line_starts,
+            end,
+            ascii: output.text[range.start..end].is_ascii(),
             sources,
             files: std::cell::RefCell::new(HashMap::new()),
         }
@@ -377,11 +398,7 @@ impl<'a> SpanMapper<'a> {
 
     /// The byte of `output.text` at a position of the document.
     fn byte_of(&self, position: Position) -> usize {
-        let stop = self.base + self.line_starts.last().copied().unwrap_or(0);
-        let stop = self.output.text[stop..]
-            .find('\n')
-            .map_or(self.output.text.len(), |i| stop + i);
-        let document = &self.output.text[self.base..stop];
+        let document = &self.output.text[self.base..self.end];
         let index = (position.line.max(1) - 1) as usize;
         let Some(&start) = self.line_starts.get(index) else {
             return self.output.text.len();
@@ -392,7 +409,11 @@ impl<'a> SpanMapper<'a> {
             .map_or(document.len(), |next| next - 1);
         let line = &document[start..end];
         let skip = position.column.saturating_sub(1) as usize;
-        let within = line.char_indices().nth(skip).map_or(line.len(), |(i, _)| i);
+        let within = if self.ascii {
+            skip.min(line.len())
+        } else {
+            line.char_indices().nth(skip).map_or(line.len(), |(i, _)| i)
+        };
         self.base + start + within
     }
 
@@ -600,7 +621,7 @@ impl<'a> SpanMapper<'a> {
                     if child.is_none() {
                         run = None;
                     }
-                    field.push_str(&format!("[{index}]"));
+                    let _ = write!(field, "[{index}]");
                     self.map_node(item, field, child, values, found);
                     field.truncate(length);
                 }
