@@ -151,6 +151,19 @@ fn each_field_of_a_printed_block_points_at_its_own_values_line() {
             vec!["values.yaml:6"]
         )
     );
+    // The same helper line prints the other container's block: each
+    // container's finding names its own values only.
+    assert_eq!(
+        find(
+            &found,
+            "PSS001",
+            "containers[name=sidecar].securityContext.privileged"
+        ),
+        (
+            "charts/agent/templates/_helpers.tpl:4:1",
+            vec!["charts/agent/values.yaml:13"]
+        )
+    );
     assert_eq!(
         find(&found, "K8S002", "containers[name=agent].image"),
         (

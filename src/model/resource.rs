@@ -45,9 +45,9 @@ pub struct ValueSource {
     pub field: Option<String>,
 }
 
-/// Whether two field paths name the same field: list items chosen by index
-/// must agree, an item chosen by name (`containers[name=app]`) matches any
-/// index.
+/// Whether two field paths name the same field: list items chosen the same
+/// way (by index, or by name: `containers[name=app]`) must agree; an item
+/// chosen by name matches any index.
 pub fn same_field_path(a: &str, b: &str) -> bool {
     let (mut a, mut b) = (a, b);
     loop {
@@ -58,8 +58,9 @@ pub fn same_field_path(a: &str, b: &str) -> bool {
             return a == b;
         };
         let (left, right) = (&a[i + 1..i + i_end], &b[j + 1..j + j_end]);
-        let indexes = left.parse::<usize>().is_ok() && right.parse::<usize>().is_ok();
-        if a[..i] != b[..j] || (indexes && left != right) {
+        let by_index = |selector: &str| selector.parse::<usize>().is_ok();
+        let same_way = by_index(left) == by_index(right);
+        if a[..i] != b[..j] || (same_way && left != right) {
             return false;
         }
         a = &a[i + i_end + 1..];
@@ -289,6 +290,26 @@ fn type_meta(node: &Node) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn field_paths_match_whatever_selects_their_items() {
+        let c = "spec.containers";
+        assert!(same_field_path(
+            &format!("{c}[0].ports[1]"),
+            &format!("{c}[name=a].ports[1]")
+        ));
+        assert!(same_field_path(
+            &format!("{c}[name=a].x"),
+            &format!("{c}[name=a].x")
+        ));
+        assert!(!same_field_path(
+            &format!("{c}[name=a].x"),
+            &format!("{c}[name=b].x")
+        ));
+        assert!(!same_field_path(&format!("{c}[0].x"), &format!("{c}[1].x")));
+        assert!(!same_field_path(&format!("{c}[0].x"), &format!("{c}[0].y")));
+        assert!(!same_field_path(&format!("{c}[0]"), &format!("{c}[0].y")));
+    }
     use super::*;
     use crate::source::yaml::{Limits, load};
 

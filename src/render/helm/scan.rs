@@ -621,7 +621,15 @@ impl<'a> SpanMapper<'a> {
                     if child.is_none() {
                         run = None;
                     }
-                    let _ = write!(field, "[{index}]");
+                    // Named items as rules name them (`containers[name=app]`).
+                    match item.get("name").and_then(Node::as_str) {
+                        Some(name) => {
+                            let _ = write!(field, "[name={name}]");
+                        }
+                        None => {
+                            let _ = write!(field, "[{index}]");
+                        }
+                    }
                     self.map_node(item, field, child, values, found);
                     field.truncate(length);
                 }
