@@ -383,17 +383,23 @@ fn check_world<T: Sync>(
 
 /// Where a value a chart template printed was written.
 fn explain_kubernetes(resource: &Resource, finding: &mut Finding) {
-    for (at, from, path) in &resource.value_sources {
-        let related = rules::Related {
-            span: *from,
-            message: format!("`.Values.{path}` is set here"),
-        };
+    for source in &resource.value_sources {
+        let at = source.at;
         // The finding's field, or the `key: value` entry holding it.
         let on_field = at.file == finding.span.file
             && at.start.line == finding.span.start.line
             && finding.span.start <= at.start
             && at.end <= finding.span.end;
-        if on_field && !finding.related.contains(&related) {
+        // Fields of one `toYaml` block share a span: their paths decide.
+        let matches = match source.field.as_deref() {
+            Some(field) => model::same_field_path(field, &finding.field),
+            None => on_field,
+        };
+        let related = rules::Related {
+            span: source.from,
+            message: format!("`.Values.{}` is set here", source.values_path),
+        };
+        if matches && !finding.related.contains(&related) {
             finding.related.push(related);
         }
     }
@@ -571,10 +577,12 @@ fn merge_variants(findings: Vec<Finding>, resources: &[Resource]) -> Vec<Finding
             continue;
         };
         let key = (finding.rule.id, finding.span, finding.field.clone());
-        if let Some(&index) = seen.get(&key) {
-            if !merged[index].variants.contains(variant) {
-                merged[index].variants.push(variant.clone());
-            }
+        // Within one variant the same span is another object (two
+        // resources a chart renders from one helper): not a repeat.
+        if let Some(&index) = seen.get(&key)
+            && !merged[index].variants.contains(variant)
+        {
+            merged[index].variants.push(variant.clone());
             continue;
         }
         finding.variants.push(variant.clone());

@@ -249,7 +249,7 @@ fn render_matches_helm_template() {
         assert_eq!(actual, expected, "{name}");
         compared += 1;
     }
-    assert_eq!(compared, 9);
+    assert_eq!(compared, 10);
 }
 
 fn vigie_render(args: &[&str]) -> std::process::Output {
@@ -429,7 +429,7 @@ fn spans_cover_the_template_text_that_wrote_them() {
     assert!(
         pod.value_sources
             .iter()
-            .any(|(at, from, path)| { *at == user.span && path == "user" && from.start.line == 1 })
+            .any(|s| s.at == user.span && s.values_path == "user" && s.from.start.line == 1)
     );
 }
 

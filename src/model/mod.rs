@@ -11,6 +11,8 @@ pub mod terraform;
 
 pub use pod::{Container, ContainerKind, PodTemplate, pod_template};
 pub use repo::{Repo, metadata_labels};
-pub use resource::{Origin, Resource, is_cluster_scoped_kind, resources_from_document};
+pub use resource::{
+    Origin, Resource, ValueSource, is_cluster_scoped_kind, resources_from_document, same_field_path,
+};
 pub use selector::{Labels, Selector};
 pub use terraform::{TfAttribute, TfBlock, TfInput, TfResource, TfValue};

@@ -25,9 +25,47 @@ pub struct Resource {
     pub origin: Origin,
     /// For an object built by a kustomization: that kustomization's directory.
     pub variant: Option<String>,
-    /// For an object rendered from a Helm chart: the spans of fields printed
-    /// straight from `.Values`, where that value was written, and its path.
-    pub value_sources: Vec<(Span, Span, String)>,
+    /// For an object rendered from a Helm chart: the fields printed straight
+    /// from `.Values`, and where each value was written.
+    pub value_sources: Vec<ValueSource>,
+}
+
+/// A field of a rendered object whose value came from the chart's values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueSource {
+    /// The field's span (in the template that printed it).
+    pub at: Span,
+    /// Where the value was written: a values file line or a `--set` argument.
+    pub from: Span,
+    /// Its `.Values` path, dot-separated (`securityContext.privileged`).
+    pub values_path: String,
+    /// For a field inside a map or list an action printed whole (`toYaml`),
+    /// whose fields all share the action's span: the field's path in the
+    /// object (`spec.containers[0].securityContext`), to tell them apart.
+    pub field: Option<String>,
+}
+
+/// Whether two field paths name the same field: list items chosen the same
+/// way (by index, or by name: `containers[name=app]`) must agree; an item
+/// chosen by name matches any index.
+pub fn same_field_path(a: &str, b: &str) -> bool {
+    let (mut a, mut b) = (a, b);
+    loop {
+        let (Some(i), Some(j)) = (a.find('['), b.find('[')) else {
+            return a == b;
+        };
+        let (Some(i_end), Some(j_end)) = (a[i..].find(']'), b[j..].find(']')) else {
+            return a == b;
+        };
+        let (left, right) = (&a[i + 1..i + i_end], &b[j + 1..j + j_end]);
+        let by_index = |selector: &str| selector.parse::<usize>().is_ok();
+        let same_way = by_index(left) == by_index(right);
+        if a[..i] != b[..j] || (same_way && left != right) {
+            return false;
+        }
+        a = &a[i + i_end + 1..];
+        b = &b[j + j_end + 1..];
+    }
 }
 
 impl Resource {
@@ -252,6 +290,26 @@ fn type_meta(node: &Node) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn field_paths_match_whatever_selects_their_items() {
+        let c = "spec.containers";
+        assert!(same_field_path(
+            &format!("{c}[0].ports[1]"),
+            &format!("{c}[name=a].ports[1]")
+        ));
+        assert!(same_field_path(
+            &format!("{c}[name=a].x"),
+            &format!("{c}[name=a].x")
+        ));
+        assert!(!same_field_path(
+            &format!("{c}[name=a].x"),
+            &format!("{c}[name=b].x")
+        ));
+        assert!(!same_field_path(&format!("{c}[0].x"), &format!("{c}[1].x")));
+        assert!(!same_field_path(&format!("{c}[0].x"), &format!("{c}[0].y")));
+        assert!(!same_field_path(&format!("{c}[0]"), &format!("{c}[0].y")));
+    }
     use super::*;
     use crate::source::yaml::{Limits, load};
 

@@ -3,15 +3,18 @@
 //! at the template line (and, for values, the values line) that produced it.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use super::chart::load::Chart;
 use super::chart::manifests::{self, RenderedTemplate};
 use super::chart::prepare::{self, RenderOptions};
+use super::chart::values::ValueOrigins;
 use super::functions::{self, Env};
-use super::template::{Origin, Output, TemplateError, TemplateSet, helm_parse_order};
+use super::template::{ActionOrigin, Origin, Output, TemplateError, TemplateSet, helm_parse_order};
+use super::value::Value as ChartValue;
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
-use crate::model::{Resource, resources_from_document};
+use crate::model::{Resource, ValueSource, resources_from_document};
 use crate::source::yaml::{self, Entry, Limits, Node, Value};
 use crate::source::{FileId, Position, SourceMap, Span};
 
@@ -169,13 +172,28 @@ pub fn render_chart(
         for mut document in loaded.documents {
             document.index = *index;
             let mut value_sources = Vec::new();
-            mapper.map_node(&mut document.root, &mut |at, path| {
-                let mut full: Vec<&str> = template.values_path.iter().map(String::as_str).collect();
-                full.extend(path.iter().map(String::as_str));
-                if let Some(from) = prepared.origins.get(&full) {
-                    value_sources.push((at, from, full.join(".")));
-                }
-            });
+            let values = match &template.data {
+                ChartValue::Map(data) => data.get("Values"),
+                _ => None,
+            };
+            mapper.map_node(
+                &mut document.root,
+                &mut String::new(),
+                None,
+                values,
+                &mut |at, path, field| {
+                    if let Some((from, values_path)) =
+                        winning_origin(&prepared.origins, &template.values_path, path)
+                    {
+                        value_sources.push(ValueSource {
+                            at,
+                            from,
+                            values_path,
+                            field: field.map(str::to_string),
+                        });
+                    }
+                },
+            );
             for mut resource in resources_from_document(template.file, document) {
                 resource.variant = Some(display.to_string());
                 resource.value_sources = value_sources.clone();
@@ -219,6 +237,57 @@ fn read_crds(
                 out.resources.push(resource);
             }
         }
+    }
+}
+
+/// Where the value a template of the chart at `prefix` (`[]` for the root
+/// chart, `["sub"]` for a subchart) read at `path` of its `.Values` was
+/// written, and its full path. A global comes from the outermost chart that
+/// sets it: Helm copies a parent's globals over its subcharts'.
+fn winning_origin(
+    origins: &ValueOrigins,
+    prefix: &[String],
+    path: &[String],
+) -> Option<(Span, String)> {
+    let outermost = if path.first().is_some_and(|key| key == "global") {
+        0
+    } else {
+        prefix.len()
+    };
+    (outermost..=prefix.len()).find_map(|depth| {
+        let full: Vec<&str> = prefix[..depth]
+            .iter()
+            .chain(path)
+            .map(String::as_str)
+            .collect();
+        origins.get(&full).map(|span| (span, full.join(".")))
+    })
+}
+
+/// The value at `path` of a chart's values, if any.
+fn value_at<'v>(values: &'v ChartValue, path: &[String]) -> Option<&'v ChartValue> {
+    path.iter().try_fold(values, |value, key| match value {
+        ChartValue::Map(map) => map.get(key),
+        ChartValue::List(items) => items.get(key.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+/// Whether a rendered node is what the values hold (a map for a map, a list
+/// for a list, an equal scalar): a field inside a printed block is credited
+/// to the values path with the same keys only then (a `merge` or `dict` may
+/// have reshaped the block).
+fn same_value(node: &Node, value: &ChartValue) -> bool {
+    match (&node.value, value) {
+        (Value::Map(_), ChartValue::Map(_)) | (Value::Seq(_), ChartValue::List(_)) => true,
+        (Value::Null, ChartValue::Nil) => true,
+        (Value::Bool(a), ChartValue::Bool(b)) => a == b,
+        (Value::Str(a), ChartValue::String(b)) => a.as_str() == &**b,
+        (Value::Int(a), ChartValue::Int(b)) => a == b,
+        (Value::Int(a), ChartValue::Float(b)) => *a as f64 == *b,
+        (Value::Float(a), ChartValue::Float(b)) => a == b,
+        (Value::Float(a), ChartValue::Int(b)) => *a == *b as f64,
+        _ => false,
     }
 }
 
@@ -273,13 +342,18 @@ fn position_at(text: &str, offset: usize) -> Position {
 /// Byte offsets of the lines of a text, to locate many offsets in it.
 struct LineIndex {
     starts: Vec<usize>,
+    /// Columns are byte counts in ASCII text: no need to count characters.
+    ascii: bool,
 }
 
 impl LineIndex {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            ascii: text.is_ascii(),
+        }
     }
 
     /// The 1-based line and column (in code points) of a byte offset of `text`.
@@ -287,7 +361,12 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.starts.partition_point(|&start| start <= offset).max(1);
         let line_start = self.starts[line - 1];
-        let column = text[line_start..offset].chars().count() as u32 + 1;
+        let column = if self.ascii {
+            offset - line_start
+        } else {
+            text[line_start..offset].chars().count()
+        } as u32
+            + 1;
         Position::new(line as u32, column)
     }
 }
@@ -306,6 +385,10 @@ struct SpanMapper<'a> {
     base: usize,
     /// Byte offset of each line of the document.
     line_starts: Vec<usize>,
+    /// End of the document's last line in `output.text`.
+    end: usize,
+    /// The document is ASCII: a column is a byte count.
+    ascii: bool,
     sources: &'a SourceMap,
     /// Line indexes of the template files, built on first use.
     files: std::cell::RefCell<HashMap<FileId, std::rc::Rc<LineIndex>>>,
@@ -316,10 +399,16 @@ impl<'a> SpanMapper<'a> {
         let document = &output.text[range.clone()];
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', document.as_bytes()).map(|i| i + 1));
+        let last = range.start + line_starts.last().copied().unwrap_or(0);
+        let end = output.text[last..]
+            .find('\n')
+            .map_or(output.text.len(), |i| last + i);
         SpanMapper {
             output,
             base: range.start,
             line_starts,
+            end,
+            ascii: output.text[range.start..end].is_ascii(),
             sources,
             files: std::cell::RefCell::new(HashMap::new()),
         }
@@ -339,11 +428,7 @@ impl<'a> SpanMapper<'a> {
 
     /// The byte of `output.text` at a position of the document.
     fn byte_of(&self, position: Position) -> usize {
-        let stop = self.base + self.line_starts.last().copied().unwrap_or(0);
-        let stop = self.output.text[stop..]
-            .find('\n')
-            .map_or(self.output.text.len(), |i| stop + i);
-        let document = &self.output.text[self.base..stop];
+        let document = &self.output.text[self.base..self.end];
         let index = (position.line.max(1) - 1) as usize;
         let Some(&start) = self.line_starts.get(index) else {
             return self.output.text.len();
@@ -354,7 +439,11 @@ impl<'a> SpanMapper<'a> {
             .map_or(document.len(), |next| next - 1);
         let line = &document[start..end];
         let skip = position.column.saturating_sub(1) as usize;
-        let within = line.char_indices().nth(skip).map_or(line.len(), |(i, _)| i);
+        let within = if self.ascii {
+            skip.min(line.len())
+        } else {
+            line.char_indices().nth(skip).map_or(line.len(), |(i, _)| i)
+        };
         self.base + start + within
     }
 
@@ -424,37 +513,182 @@ impl<'a> SpanMapper<'a> {
         )
     }
 
-    /// The `.Values` path of the action that printed the byte at `at`.
-    fn values_path(&self, at: usize) -> Option<&'a [String]> {
-        self.output.origin_at(at)?.values_path
+    /// The action that printed the byte at `at`, if an action did.
+    fn action_at(&self, at: usize) -> Option<&'a ActionOrigin> {
+        let segments = &self.output.segments;
+        let index = segments.partition_point(|s| s.start <= at).checked_sub(1)?;
+        match &segments.get(index)?.origin {
+            Origin::Action(action) => Some(action),
+            Origin::Text { .. } => None,
+        }
     }
 
-    /// Maps every span of `node` in place; `values` is told each mapped
-    /// value span printed straight from `.Values`, with its path.
-    fn map_node(&self, node: &mut Node, values: &mut dyn FnMut(Span, &[String])) {
-        let original = node.span;
-        if let Some(span) = self.map_span(original) {
-            node.span = span;
-            let scalar = !matches!(node.value, Value::Map(_) | Value::Seq(_));
-            if scalar && let Some(path) = self.values_path(self.byte_of(original.start)) {
-                values(span, path);
+    /// The actions with a values path that printed bytes of `range`, in
+    /// order, each once.
+    fn actions_in(&self, range: std::ops::Range<usize>) -> Vec<&'a ActionOrigin> {
+        let segments = &self.output.segments;
+        let first = segments
+            .partition_point(|s| s.start <= range.start)
+            .saturating_sub(1);
+        let mut actions: Vec<&'a ActionOrigin> = Vec::new();
+        for segment in segments[first..].iter().take_while(|s| s.start < range.end) {
+            if let Origin::Action(action) = &segment.origin
+                && action.values_path.is_some()
+                && !actions.iter().any(|known| same_action(known, action))
+            {
+                actions.push(action);
             }
         }
+        actions
+    }
+
+    /// The action that printed both ends of `range`, when it has a values
+    /// path: a map entry or list item printed by a `toYaml` of values.
+    fn printed_by_one(&self, range: std::ops::Range<usize>) -> Option<&'a ActionOrigin> {
+        let first = self.action_at(range.start)?;
+        first.values_path.as_ref()?;
+        let last = self.action_at(range.end.checked_sub(1)?)?;
+        same_action(first, last).then_some(first)
+    }
+
+    /// Whether `action` printed the `-` (or `[`, `,`) before the list item
+    /// starting at byte `item`.
+    fn item_marker_printed_by(&self, item: usize, action: &ActionOrigin) -> bool {
+        let text = &self.output.text.as_bytes()[..item.min(self.output.text.len())];
+        let Some(marker) = text.iter().rposition(|b| !b" \t\r\n".contains(b)) else {
+            return false;
+        };
+        matches!(text[marker], b'-' | b'[' | b',')
+            && self
+                .action_at(marker)
+                .is_some_and(|a| same_action(a, action))
+    }
+
+    /// Maps every span of `node` in place. `field` is the node's path in
+    /// the document; `block`, when an action printed `node` as part of a
+    /// map or list (`toYaml .Values.x`), that action and the `.Values` path
+    /// of `node`. `found` is told each mapped span whose value came from
+    /// `.Values`, with its path, and the field path for a field of a block
+    /// (they all share the action's span).
+    fn map_node(
+        &self,
+        node: &mut Node,
+        field: &mut String,
+        block: Option<Block<'a>>,
+        values: Option<&ChartValue>,
+        found: &mut FoundValue<'_>,
+    ) {
+        let original = node.span;
+        let start = self.byte_of(original.start);
+        let end = self.byte_of(original.end).max(start);
+        let composite = matches!(node.value, Value::Map(_) | Value::Seq(_));
+        // A map or list one action printed whole starts a block.
+        let block = block.or_else(|| {
+            let action = self.printed_by_one(start..end).filter(|_| composite)?;
+            Some((action, action.values_path.as_deref()?.to_vec()))
+        });
+        if let Some(span) = self.map_span(original) {
+            node.span = span;
+            let held = block.as_ref().filter(|(_, path)| {
+                values
+                    .and_then(|values| value_at(values, path))
+                    .is_some_and(|value| same_value(node, value))
+            });
+            if let Some((_, path)) = held {
+                found(span, path, Some(field));
+            } else if !composite {
+                // A scalar some actions printed (`"{{ .Values.a }}:{{ .Values.b }}"`),
+                // or one a block printed but reshaped (`tpl`): the actions' paths.
+                let field = block.is_some().then_some(&field[..]);
+                for action in self.actions_in(start..end) {
+                    if let Some(path) = &action.values_path {
+                        found(span, path, field);
+                    }
+                }
+            }
+        }
+        let length = field.len();
         match &mut node.value {
             Value::Map(entries) => {
                 for Entry { key, value } in entries {
+                    let entry_start = self.byte_of(key.span.start);
+                    let entry_end = self.byte_of(value.span.end).max(self.byte_of(key.span.end));
+                    let child = self
+                        .printed_by_one(entry_start..entry_end)
+                        .map(|action| (action, child_path(&block, action, &key.text)));
                     if let Some(span) = self.map_span(key.span) {
                         key.span = span;
                     }
-                    self.map_node(value, values);
+                    if !field.is_empty() {
+                        field.push('.');
+                    }
+                    field.push_str(&key.text);
+                    self.map_node(value, field, child, values, found);
+                    field.truncate(length);
                 }
             }
             Value::Seq(items) => {
-                for item in items {
-                    self.map_node(item, values);
+                // Items an action printed are numbered from its first one.
+                let mut run: Option<(&'a ActionOrigin, usize)> = None;
+                for (index, item) in items.iter_mut().enumerate() {
+                    let item_start = self.byte_of(item.span.start);
+                    let item_end = self.byte_of(item.span.end).max(item_start);
+                    let child = self.printed_by_one(item_start..item_end).map(|action| {
+                        if !self.item_marker_printed_by(item_start, action) {
+                            // The action printed the item's content, not a
+                            // list (`- {{ toYaml . }}` in a `range`).
+                            run = None;
+                            let path = action.values_path.as_deref().unwrap_or_default();
+                            return (action, path.to_vec());
+                        }
+                        let ordinal = match run {
+                            Some((previous, count)) if same_action(previous, action) => count + 1,
+                            _ => 0,
+                        };
+                        run = Some((action, ordinal));
+                        (action, child_path(&block, action, &ordinal.to_string()))
+                    });
+                    if child.is_none() {
+                        run = None;
+                    }
+                    // Named items as rules name them (`containers[name=app]`).
+                    match item.get("name").and_then(Node::as_str) {
+                        Some(name) => {
+                            let _ = write!(field, "[name={name}]");
+                        }
+                        None => {
+                            let _ = write!(field, "[{index}]");
+                        }
+                    }
+                    self.map_node(item, field, child, values, found);
+                    field.truncate(length);
                 }
             }
             _ => {}
         }
     }
+}
+
+/// Told a mapped span whose value came from `.Values`, its path, and the
+/// field path for a field of a printed block.
+type FoundValue<'f> = dyn FnMut(Span, &[String], Option<&str>) + 'f;
+
+/// An action that printed a map or list, and the `.Values` path of a node in
+/// what it printed.
+type Block<'a> = (&'a ActionOrigin, Vec<String>);
+
+fn same_action(a: &ActionOrigin, b: &ActionOrigin) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+/// The `.Values` path of the child `key` of a node, printed by `action`:
+/// under the node's own path inside the action's block, else a top-level
+/// key of what the action printed.
+fn child_path(block: &Option<Block<'_>>, action: &ActionOrigin, key: &str) -> Vec<String> {
+    let mut path = match block {
+        Some((outer, path)) if same_action(outer, action) => path.clone(),
+        _ => action.values_path.as_deref().unwrap_or_default().to_vec(),
+    };
+    path.push(key.to_string());
+    path
 }

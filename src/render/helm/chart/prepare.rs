@@ -571,13 +571,34 @@ fn path_to_map(path: &str, table: Map) -> Map {
     }
 }
 
-/// Adds each chart's `values.yaml` positions under its values path.
+/// Adds each chart's `values.yaml` positions under its values path, then
+/// the origins of the tables it imports from its subcharts.
 fn fill_default_origins(scope: &Scope<'_>, prefix: &mut Vec<String>, origins: &mut ValueOrigins) {
     origins.fill_from(prefix, &scope.chart.values_origins);
     for sub in &scope.subcharts {
         prefix.push(sub.name.clone());
         fill_default_origins(sub, prefix, origins);
         prefix.pop();
+    }
+    let keys = |path: &str| -> Vec<String> {
+        path.split('.')
+            .filter(|key| !key.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    for dependency in scope.metadata.dependencies.iter().filter(|d| d.enabled) {
+        for import in &dependency.import_values {
+            // `apply_imports` rewrote every import as a path pair.
+            let ImportValue::Path { child, parent } = import else {
+                continue;
+            };
+            let mut from = prefix.clone();
+            from.push(dependency.name.clone());
+            from.extend(keys(child));
+            let mut to = prefix.clone();
+            to.extend(keys(parent));
+            origins.copy_subtree(&from, &to);
+        }
     }
 }
 

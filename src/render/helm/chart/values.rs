@@ -63,6 +63,25 @@ impl ValueOrigins {
         }
     }
 
+    /// Gives the paths under `to` the origins of the same paths under
+    /// `from`, where they have none (`import-values` copies a subchart's
+    /// table into its parent, whose own values win).
+    pub fn copy_subtree(&mut self, from: &[String], to: &[String]) {
+        let copied: Vec<(Vec<String>, Span)> = self
+            .spans
+            .range(from.to_vec()..)
+            .take_while(|(path, _)| path.starts_with(from))
+            .map(|(path, span)| {
+                let mut target = to.to_vec();
+                target.extend(path[from.len()..].iter().cloned());
+                (target, *span)
+            })
+            .collect();
+        for (path, span) in copied {
+            self.spans.entry(path).or_insert(span);
+        }
+    }
+
     /// Number of recorded paths.
     pub fn len(&self) -> usize {
         self.spans.len()

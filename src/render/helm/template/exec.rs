@@ -38,6 +38,10 @@ pub(crate) struct Tracked {
     /// yet unwrapped by a pipeline: Go then names its type `interface {}`,
     /// and a field access on it when nil is an error (other nils yield nil).
     pub boxed: bool,
+    /// For a map `dict` built: what is known of the values it was given
+    /// (`dict "value" .Values.x "context" $`), so that `.value` in the
+    /// template it is passed to still has the path `x`.
+    pub members: Option<Rc<Vec<(String, Tracked)>>>,
 }
 
 impl Tracked {
@@ -257,6 +261,7 @@ impl<'s> Exec<'s> {
             generated: value.generated,
             root: false,
             boxed: true,
+            members: None,
         };
         let items: Vec<(Tracked, Tracked)> = match &value.value {
             Value::List(items) => items
@@ -585,7 +590,15 @@ impl<'s> Exec<'s> {
                         return Err(error(format!("{name} is not a method but has arguments")));
                     }
                     let value = entries.get(name.as_str()).cloned().unwrap_or_default();
-                    let path = if current.root && name == "Values" {
+                    let member = current
+                        .members
+                        .as_ref()
+                        .and_then(|members| members.iter().find(|(key, _)| key == name))
+                        .map(|(_, member)| member)
+                        .filter(|member| identical(&member.value, &value));
+                    let path = if let Some(member) = member {
+                        member.path.clone()
+                    } else if current.root && name == "Values" {
                         Some(Rc::from(Vec::new()))
                     } else {
                         current.path.as_ref().map(|p| extend(p, name.clone()))
@@ -594,8 +607,9 @@ impl<'s> Exec<'s> {
                         value,
                         path,
                         generated: current.generated,
-                        root: false,
+                        root: member.is_some_and(|m| m.root),
                         boxed: true,
+                        members: member.and_then(|m| m.members.clone()),
                     }
                 }
                 Value::Object(object) => {
@@ -669,6 +683,7 @@ impl<'s> Exec<'s> {
                         root: false,
                         // A struct field has its own static type.
                         boxed: false,
+                        members: None,
                     }
                 }
                 other => {
@@ -838,13 +853,21 @@ impl<'s> Exec<'s> {
                 {
                     slot.1.value = with_field(&slot.1.value, fields, value.clone());
                 }
+                // A new dict or list holding a value is not that value.
+                let path = if *generated || matches!(name, "dict" | "list" | "tuple") {
+                    None
+                } else {
+                    result_path(&values, &value)
+                };
+                let members = if name == "dict" {
+                    dict_members(&values)
+                } else {
+                    None
+                };
                 Tracked {
                     value,
-                    path: if *generated {
-                        None
-                    } else {
-                        single_path(&values)
-                    },
+                    path,
+                    members,
                     generated: *generated || values.iter().any(|v| v.generated),
                     ..Tracked::default()
                 }
@@ -886,6 +909,8 @@ impl<'s> Exec<'s> {
                     .map_err(|inner| self.wrap(frame, cmd, name, inner, true))?;
                 Tracked {
                     value: Value::string(output),
+                    // What a values string renders to still comes from it.
+                    path: values[0].path.clone(),
                     generated: values.iter().any(|v| v.generated),
                     ..Tracked::default()
                 }
@@ -1052,6 +1077,46 @@ fn single_path(values: &[Tracked]) -> Option<ValuesPath> {
         }
     }
     found
+}
+
+/// Whether `a` is `b`: the same list or map (identity, not deep equality:
+/// cheap, and what passing a value along keeps), or an equal scalar.
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+        (Value::Map(a), Value::Map(b)) => Rc::ptr_eq(a, b),
+        (Value::Bytes(_) | Value::Object(_), _) => false,
+        (a, b) => a == b,
+    }
+}
+
+/// What `dict` was given that came from the values or the render's data.
+fn dict_members(values: &[Tracked]) -> Option<Rc<Vec<(String, Tracked)>>> {
+    let members: Vec<(String, Tracked)> = values
+        .chunks_exact(2)
+        .filter(|pair| pair[1].path.is_some() || pair[1].root || pair[1].members.is_some())
+        .filter_map(|pair| Some((pair[0].value.as_str()?.to_string(), pair[1].clone())))
+        .collect();
+    (!members.is_empty()).then(|| Rc::new(members))
+}
+
+/// The values path of a function's result: that of the argument it
+/// returned, if it returned one (`default`, `coalesce`, `ternary`: a
+/// `default` that falls back to `.Release.Namespace` has no values path);
+/// else that of its only argument with one (`quote`, `toYaml`).
+fn result_path(values: &[Tracked], result: &Value) -> Option<ValuesPath> {
+    let mut any_returned = false;
+    for value in values.iter().filter(|v| identical(&v.value, result)) {
+        if value.path.is_some() {
+            return value.path.clone();
+        }
+        any_returned = true;
+    }
+    if any_returned {
+        None
+    } else {
+        single_path(values)
+    }
 }
 
 /// `index .Values.a "b" 0` reads `a.b.0`.

@@ -665,9 +665,12 @@ fn values_paths_follow_dot_variables_and_functions() {
         path("{{ index .Values.m \"k\" }}", "v").as_deref(),
         Some("m.k")
     );
+    // `default` credits the argument it returned: not the values when it
+    // fell back.
+    assert_eq!(path("{{ .Values.nope | default \"d\" }}", "d"), None);
     assert_eq!(
-        path("{{ .Values.nope | default \"d\" }}", "d").as_deref(),
-        Some("nope")
+        path("{{ .Values.s | default \"d\" }}", "hello").as_deref(),
+        Some("s")
     );
     assert_eq!(path("{{ $.Values.s }}", "hello").as_deref(), Some("s"));
     assert_eq!(

@@ -1,0 +1,3 @@
+{{- define "origins.capabilities" -}}
+{{ toYaml .Values.capabilities }}
+{{- end }}
