@@ -1,6 +1,7 @@
 //! Scanned files and the spanned trees loaded from them.
 
 pub mod emit;
+mod flow_padding;
 pub mod hcl;
 mod span;
 pub mod yaml;

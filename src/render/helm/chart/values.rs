@@ -102,11 +102,8 @@ pub struct ValuesFile {
 /// Reads a values file like `chartutil.ReadValues`: the first document, which
 /// must be a mapping (an empty file is an empty map).
 pub fn read_values(file: FileId, display: &str, text: &str) -> Result<ValuesFile, Diagnostic> {
-    let loaded = yaml::load(file, display, text, Limits::default());
-    if let Some(diagnostic) = loaded.diagnostics.into_iter().next() {
-        return Err(diagnostic);
-    }
-    let Some(document) = loaded.documents.into_iter().next() else {
+    let documents = yaml::load(file, display, text, Limits::default()).documents_or_error()?;
+    let Some(document) = documents.into_iter().next() else {
         return Ok(ValuesFile::default());
     };
     match from_yaml(&document.root) {
