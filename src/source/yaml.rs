@@ -17,6 +17,7 @@ use compact_str::CompactString;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
+use super::base64;
 use super::flow_padding::{CharLines, MAX_REPAIRS, Padding, is_flow_indentation_error};
 use super::{FileId, Position, Span};
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
@@ -800,6 +801,17 @@ impl<'a> Builder<'a> {
         span: Span,
     ) {
         let typing = self.limits.typing;
+        if tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "binary")
+            && base64::decode(text).is_err()
+        {
+            // go-yaml fails the document.
+            self.abandon(
+                DiagnosticCode::YamlSyntax,
+                span.start,
+                "invalid YAML: !!binary value contains invalid base64 data".to_string(),
+            );
+            return;
+        }
         if let Some(Frame {
             kind: FrameKind::Map(MapBuilder {
                 key: key @ None, ..
@@ -1010,7 +1022,13 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
                 Value::Null => Value::Null,
                 _ => Value::Str(text.into()),
             },
-            // !!str, !!binary, !!timestamp and the rest stay text.
+            // go-yaml decodes binary to a Go string, which JSON writes
+            // with U+FFFD for bytes that are not UTF-8.
+            "binary" => match base64::decode(text) {
+                Ok(bytes) => Value::Str(String::from_utf8_lossy(&bytes).as_ref().into()),
+                Err(_) => Value::Str(text.into()),
+            },
+            // !!str, !!timestamp and the rest stay text.
             _ => Value::Str(text.into()),
         },
         // Application tags (`!foo`) are not resolved by go-yaml: the text is kept.
@@ -1039,6 +1057,7 @@ pub fn resolve_plain(text: &str) -> Value {
         b'.' => {
             if is_yaml_float(text)
                 && let Ok(f) = text.parse::<f64>()
+                && f.is_finite()
             {
                 return Value::Float(f);
             }
@@ -1049,8 +1068,10 @@ pub fn resolve_plain(text: &str) -> Value {
             if let Some(value) = parse_go_int(&plain) {
                 return value;
             }
+            // Go's ParseFloat fails out of range (`1e400`): the text stays.
             if is_yaml_float(&plain)
                 && let Ok(f) = plain.parse::<f64>()
+                && f.is_finite()
             {
                 return Value::Float(f);
             }
@@ -1488,5 +1509,21 @@ mod tests {
         // Within the bound, it reads.
         let text = format!("a:\n  b: [\n{}]\n", "\"x\",\n".repeat(40));
         assert_eq!(root(&text).get_path(&["a", "b"]).unwrap().items().len(), 40);
+    }
+
+    #[test]
+    fn binary_and_out_of_range_scalars_read_like_go_yaml() {
+        let doc = root(
+            "a: !!binary aGVsbG8=\nb: !!binary |\n  aGVs\n  bG8=\nc: !!binary \"/w==\"\nd: 1e400\ne: -1e400\n",
+        );
+        assert_eq!(doc.get("a").unwrap().as_str(), Some("hello"));
+        assert_eq!(doc.get("b").unwrap().as_str(), Some("hello"));
+        assert_eq!(doc.get("c").unwrap().as_str(), Some("\u{FFFD}"));
+        assert_eq!(doc.get("d").unwrap().as_str(), Some("1e400"));
+        assert_eq!(doc.get("e").unwrap().as_str(), Some("-1e400"));
+        let loaded = load_str("a: 1\n---\nb: !!binary aGVsbG8\n");
+        assert_eq!(loaded.documents.len(), 1);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].position, Some(Position::new(3, 4)));
     }
 }

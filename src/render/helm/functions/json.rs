@@ -6,6 +6,7 @@ use super::super::value::{Map, Value, format_float_g};
 use super::arguments::{self, count};
 use super::yaml::{Flavor, to_yaml};
 use super::{Env, Function, FunctionDef};
+use crate::render::helm::chart::values::unsupported_number;
 use crate::source::FileId;
 use crate::source::yaml as source_yaml;
 
@@ -394,6 +395,12 @@ fn decode_yaml(text: &str) -> Result<Value, String> {
                 diagnostic.message
             )
         })?;
+    if let Some((_, message)) = documents
+        .first()
+        .and_then(|document| unsupported_number(&document.root))
+    {
+        return Err(message);
+    }
     Ok(documents
         .first()
         .map_or(Value::Nil, |document| from_source(&document.root.value)))
