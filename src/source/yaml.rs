@@ -5,6 +5,8 @@
 //! reading on top of saphyr's event parser, so that `privileged: yes` is the boolean
 //! `true`, `runAsUser: 0x0` is the integer 0 and `<<: *defaults` merges keys, while
 //! every key, value and sequence item keeps the position it was written at.
+//! Flow content that saphyr rejects for its indentation and go-yaml accepts is
+//! padded and parsed again (see `flow_padding`), positions read back exactly.
 //!
 //! Hostile input is bounded: alias expansion has a budget (a "billion laughs"
 //! document fails with a diagnostic instead of exhausting memory), nesting depth is
