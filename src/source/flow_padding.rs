@@ -26,7 +26,19 @@ use super::Position;
 
 /// Reparses allowed for one text: bounds the work hostile input can cause
 /// (each repair parses the text again).
-pub const MAX_REPAIRS: usize = 64;
+const MAX_REPAIRS: usize = 64;
+
+/// Bytes all reparses of one text may read, unless that allows fewer than
+/// [`MIN_REPAIRS`].
+const REPARSE_BUDGET: usize = 64 << 20;
+
+/// Reparses always allowed.
+const MIN_REPAIRS: usize = 4;
+
+/// How many times a text of `len` bytes may be padded and parsed again.
+pub fn max_repairs(len: usize) -> usize {
+    (REPARSE_BUDGET / len.max(1)).clamp(MIN_REPAIRS, MAX_REPAIRS)
+}
 
 /// Spaces one rejected token may get, in total, before the error stands.
 const MAX_PAD: usize = 512;
@@ -184,6 +196,13 @@ mod tests {
             padding.pad(text, 9, 0);
         }
         assert!(!padding.pad(text, 9, 0));
+    }
+
+    #[test]
+    fn large_texts_get_fewer_repairs() {
+        assert_eq!(max_repairs(1000), 64);
+        assert_eq!(max_repairs(4 << 20), 16);
+        assert_eq!(max_repairs(1 << 30), 4);
     }
 
     #[test]

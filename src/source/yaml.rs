@@ -20,7 +20,7 @@ use compact_str::CompactString;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
 use super::base64;
-use super::flow_padding::{CharLines, MAX_REPAIRS, Padding, is_flow_indentation_error};
+use super::flow_padding::{CharLines, Padding, is_flow_indentation_error, max_repairs};
 use super::{FileId, Position, Span};
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 
@@ -416,7 +416,7 @@ fn parse_padded<'a>(
 ) -> (Builder<'a>, Result<(), (ScanError, Position)>) {
     let mut padding = Padding::default();
     let mut lines: Option<CharLines> = None;
-    for _ in 0..MAX_REPAIRS {
+    for _ in 0..max_repairs(text.len()) {
         let padded = padding.apply(text);
         let mut builder = Builder::new(file, display, line_offset, limits, first_index);
         builder.padding = lines.take().map(|lines| (padding.clone(), lines));

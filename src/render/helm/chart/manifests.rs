@@ -369,4 +369,22 @@ mod tests {
         assert_eq!(ordered.errors.len(), 1);
         assert_eq!(&text[ordered.errors[0].range.clone()], "kind: [");
     }
+
+    /// helm template 3.17.3 orders a document with `kind: Deployment` then
+    /// `kind: ConfigMap` as a ConfigMap (before a Service), printed as written.
+    #[test]
+    fn a_repeated_kind_orders_by_its_last_value() {
+        let templates = vec![
+            rendered(
+                "c/templates/a.yaml",
+                "kind: Deployment\nkind: ConfigMap\nmetadata:\n  name: a\n",
+            ),
+            rendered("c/templates/b.yaml", "kind: Service\n"),
+        ];
+        let ordered = order_documents(&templates);
+        assert!(ordered.errors.is_empty());
+        let order: Vec<usize> = ordered.documents.iter().map(|d| d.template).collect();
+        assert_eq!(order, vec![0, 1]);
+        assert_eq!(ordered.documents[0].kind, "ConfigMap");
+    }
 }
