@@ -146,7 +146,7 @@ fn invalid_yaml_in_rendered_output_is_located_in_the_template() {
     std::fs::write(root.join("values.yaml"), "items: [a, b]\n").unwrap();
     std::fs::write(
         root.join("templates/cm.yaml"),
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  list: [{{ .Values.items | join \", \" }}\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  list: [{{ .Values.items | join \", \" }}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: q\nspec:\n  hostNetwork: true\n  containers:\n    - name: a\n      image: a:1\n",
     )
     .unwrap();
     std::fs::write(
@@ -169,8 +169,14 @@ fn invalid_yaml_in_rendered_output_is_located_in_the_template() {
         "{}",
         errors[0].message
     );
-    assert!(errors[0].position.is_some_and(|p| p.line >= 6));
+    assert!(
+        errors[0]
+            .position
+            .is_some_and(|p| (6..=7).contains(&p.line))
+    );
     assert!(found(&scan).contains(&("PSS003", "pod.yaml".to_string(), 6)));
+    // The template's other document is still scanned.
+    assert!(found(&scan).contains(&("PSS003", "cm.yaml".to_string(), 13)));
 }
 
 #[test]
@@ -249,7 +255,7 @@ fn render_matches_helm_template() {
         assert_eq!(actual, expected, "{name}");
         compared += 1;
     }
-    assert_eq!(compared, 10);
+    assert_eq!(compared, 11);
 }
 
 fn vigie_render(args: &[&str]) -> std::process::Output {

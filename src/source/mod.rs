@@ -1,6 +1,8 @@
 //! Scanned files and the spanned trees loaded from them.
 
+pub mod base64;
 pub mod emit;
+mod flow_padding;
 pub mod hcl;
 mod span;
 pub mod yaml;

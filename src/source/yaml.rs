@@ -5,6 +5,8 @@
 //! reading on top of saphyr's event parser, so that `privileged: yes` is the boolean
 //! `true`, `runAsUser: 0x0` is the integer 0 and `<<: *defaults` merges keys, while
 //! every key, value and sequence item keeps the position it was written at.
+//! Flow content that saphyr rejects for its indentation and go-yaml accepts is
+//! padded and parsed again (see `flow_padding`), positions read back exactly.
 //!
 //! Hostile input is bounded: alias expansion has a budget (a "billion laughs"
 //! document fails with a diagnostic instead of exhausting memory), nesting depth is
@@ -17,6 +19,8 @@ use compact_str::CompactString;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
+use super::base64;
+use super::flow_padding::{CharLines, Padding, is_flow_indentation_error, max_repairs};
 use super::{FileId, Position, Span};
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 
@@ -261,6 +265,21 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Loaded {
+    /// The documents, or the first error: warnings here (a repeated key,
+    /// which keeps its last value) are no error to go-yaml.
+    pub fn documents_or_error(self) -> Result<Vec<Document>, Diagnostic> {
+        match self
+            .diagnostics
+            .into_iter()
+            .find(|d| d.level == DiagnosticLevel::Error)
+        {
+            Some(error) => Err(error),
+            None => Ok(self.documents),
+        }
+    }
+}
+
 /// Texts larger than this are split at document markers and parsed in parallel.
 const PARALLEL_CHUNK: usize = 256 * 1024;
 
@@ -345,14 +364,20 @@ fn load_chunk(
     let mut resume_line = 0u32; // lines of `text` before `resume_at`
     let mut next_index = 0usize;
     loop {
-        let mut builder =
-            Builder::new(file, display, line_offset + resume_line, limits, next_index);
-        let result = builder.run(&text[resume_at..]);
+        let remaining = &text[resume_at..];
+        let (mut builder, result) = parse_padded(
+            file,
+            display,
+            remaining,
+            line_offset + resume_line,
+            limits,
+            next_index,
+        );
         next_index = builder.next_index;
         loaded.documents.append(&mut builder.documents);
         loaded.diagnostics.append(&mut builder.diagnostics);
-        let Err(error) = result else { break };
-        let at = clamp_to_text(text, line_offset, builder.position(error.marker()));
+        let Err((error, at)) = result else { break };
+        let at = clamp_to_text(text, line_offset, at);
         loaded.diagnostics.push(
             Diagnostic::new(
                 DiagnosticLevel::Error,
@@ -375,6 +400,52 @@ fn load_chunk(
         }
     }
     (loaded, next_index)
+}
+
+/// Parses a text, padding flow content saphyr rejects for its indentation
+/// (see [`flow_padding`]) and parsing again, a bounded number of times.
+/// On error, also gives its position in `text`: after padding, the first
+/// error that is not about flow indentation, or else the first error.
+fn parse_padded<'a>(
+    file: FileId,
+    display: &'a str,
+    text: &str,
+    line_offset: u32,
+    limits: Limits,
+    first_index: usize,
+) -> (Builder<'a>, Result<(), (ScanError, Position)>) {
+    let mut padding = Padding::default();
+    let mut lines: Option<CharLines> = None;
+    for _ in 0..max_repairs(text.len()) {
+        let padded = padding.apply(text);
+        let mut builder = Builder::new(file, display, line_offset, limits, first_index);
+        builder.padding = lines.take().map(|lines| (padding.clone(), lines));
+        let result = builder.run(&padded);
+        let at = result
+            .as_ref()
+            .err()
+            .map(|error| builder.position(error.marker()));
+        lines = builder.padding.take().map(|(_, lines)| lines);
+        let error = match (result, at) {
+            (Ok(()), _) | (Err(_), None) => return (builder, Ok(())),
+            (Err(error), Some(at)) if !is_flow_indentation_error(&error) => {
+                return (builder, Err((error, at)));
+            }
+            (Err(error), Some(_)) => error,
+        };
+        if !padding.pad(&padded, error.marker().index(), error.marker().col()) {
+            break;
+        }
+        lines.get_or_insert_with(|| CharLines::new(text));
+    }
+    // Padding did not help: the text as written, and its first error.
+    let mut builder = Builder::new(file, display, line_offset, limits, first_index);
+    let result = builder.run(text);
+    let result = result.map_err(|error| {
+        let at = builder.position(error.marker());
+        (error, at)
+    });
+    (builder, result)
 }
 
 /// Moves a position past the end of the text (errors at end of input) onto the
@@ -500,6 +571,9 @@ struct Builder<'a> {
     documents: Vec<Document>,
     diagnostics: Vec<Diagnostic>,
     next_index: usize,
+    /// Spaces inserted into the parsed text, and the lines of the text as
+    /// written: positions are read back through them.
+    padding: Option<(Padding, CharLines)>,
 }
 
 impl<'a> Builder<'a> {
@@ -525,10 +599,15 @@ impl<'a> Builder<'a> {
             documents: Vec::new(),
             diagnostics: Vec::new(),
             next_index,
+            padding: None,
         }
     }
 
     fn position(&self, marker: &Marker) -> Position {
+        if let Some((padding, lines)) = &self.padding {
+            let at = lines.position(padding.original(marker.index()));
+            return Position::new(at.line.saturating_add(self.line_offset), at.column);
+        }
         Position {
             line: u32::try_from(marker.line())
                 .unwrap_or(u32::MAX)
@@ -724,6 +803,17 @@ impl<'a> Builder<'a> {
         span: Span,
     ) {
         let typing = self.limits.typing;
+        if tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "binary")
+            && base64::decode(text).is_err()
+        {
+            // go-yaml fails the document.
+            self.abandon(
+                DiagnosticCode::YamlSyntax,
+                span.start,
+                "invalid YAML: !!binary value contains invalid base64 data".to_string(),
+            );
+            return;
+        }
         if let Some(Frame {
             kind: FrameKind::Map(MapBuilder {
                 key: key @ None, ..
@@ -934,7 +1024,13 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
                 Value::Null => Value::Null,
                 _ => Value::Str(text.into()),
             },
-            // !!str, !!binary, !!timestamp and the rest stay text.
+            // go-yaml decodes binary to a Go string, which JSON writes
+            // with U+FFFD for bytes that are not UTF-8.
+            "binary" => match base64::decode(text) {
+                Ok(bytes) => Value::Str(String::from_utf8_lossy(&bytes).as_ref().into()),
+                Err(_) => Value::Str(text.into()),
+            },
+            // !!str, !!timestamp and the rest stay text.
             _ => Value::Str(text.into()),
         },
         // Application tags (`!foo`) are not resolved by go-yaml: the text is kept.
@@ -963,6 +1059,7 @@ pub fn resolve_plain(text: &str) -> Value {
         b'.' => {
             if is_yaml_float(text)
                 && let Ok(f) = text.parse::<f64>()
+                && f.is_finite()
             {
                 return Value::Float(f);
             }
@@ -973,8 +1070,10 @@ pub fn resolve_plain(text: &str) -> Value {
             if let Some(value) = parse_go_int(&plain) {
                 return value;
             }
+            // Go's ParseFloat fails out of range (`1e400`): the text stays.
             if is_yaml_float(&plain)
                 && let Ok(f) = plain.parse::<f64>()
+                && f.is_finite()
             {
                 return Value::Float(f);
             }
@@ -1326,5 +1425,107 @@ mod tests {
     fn block_scalar_ends_on_its_last_line() {
         let doc = root("a: |\n  x\n  y\nb: 1\n");
         assert_eq!(doc.get("a").unwrap().span.end.line, 3);
+    }
+
+    /// Texts go-yaml (helm, kubectl) reads and saphyr 0.3.4 rejects for
+    /// their indentation inside flow collections.
+    #[test]
+    fn under_indented_flow_content_reads_like_go_yaml() {
+        let doc = root("a:\n  b: [\n    \"x\",\n    \"y\"\n  ]\nb: [\n    \"y\"\n]\n");
+        let b = doc.get_path(&["a", "b"]).unwrap();
+        assert_eq!(b.items().len(), 2);
+        assert_eq!(b.span.start, Position::new(2, 6));
+        assert_eq!(b.span.end, Position::new(5, 4));
+        assert_eq!(b.items()[1].span.start, Position::new(4, 5));
+        let top = doc.entry("b").unwrap();
+        assert_eq!(top.key.span.start, Position::new(6, 1));
+        assert_eq!(top.value.span.end, Position::new(8, 2));
+        assert_eq!(top.value.items()[0].as_str(), Some("y"));
+        assert_eq!(top.value.items()[0].span.start, Position::new(7, 5));
+
+        // A mapping, a leading comma, comments and blank lines before the
+        // bracket, nested flows, entries left of their key.
+        let doc = root(
+            "a:\n  m: {\n    \"x\": 1,\n    \"y\": \"2\"\n  }\n  c: [\n    \"x\"\n  , \"y\" # c\n    # d\n\n  ]\n  nest: [\n    [\n      \"x\"\n    ],\n    {\"k\": \"v\"\n    }\n  ]\n  e: [\n\"x\",\n  \"y\",\n]\n",
+        );
+        let a = doc.get("a").unwrap();
+        assert_eq!(a.get_path(&["m", "y"]).unwrap().as_str(), Some("2"));
+        assert_eq!(a.get("m").unwrap().span.end, Position::new(5, 4));
+        let c = a.get("c").unwrap();
+        assert_eq!(c.items()[1].span.start, Position::new(8, 5));
+        assert_eq!(c.span.end, Position::new(11, 4));
+        let n = a.get("nest").unwrap();
+        assert_eq!(n.items()[0].items()[0].as_str(), Some("x"));
+        assert_eq!(n.items()[0].span.end, Position::new(15, 6));
+        assert_eq!(
+            n.items()[1].entry("k").unwrap().value.span.start,
+            Position::new(16, 11)
+        );
+        assert_eq!(n.items()[1].span.end, Position::new(17, 6));
+        let e = a.get("e").unwrap();
+        assert_eq!(e.items()[0].span.start, Position::new(20, 1));
+        assert_eq!(e.items()[1].span.start, Position::new(21, 3));
+        assert_eq!(e.span.end, Position::new(22, 2));
+
+        // The next document of the stream keeps its place and index.
+        let loaded = load_str("k: [\n  \"x\"\n]\n---\nk: 2\n");
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        assert_eq!(loaded.documents[1].index, 1);
+        assert_eq!(
+            loaded.documents[1]
+                .root
+                .entry("k")
+                .unwrap()
+                .value
+                .span
+                .start,
+            Position::new(5, 4)
+        );
+    }
+
+    #[test]
+    fn real_errors_keep_their_place_after_padding() {
+        // An error after a padded bracket: where it is written.
+        let loaded = load_str("a: [\n  \"x\"\n]\nb: @x\n");
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].position, Some(Position::new(4, 4)));
+        assert_eq!(loaded.documents.len(), 0);
+        // Block indentation is still checked.
+        let loaded = load_str("a:\n  b: 1\n c: 2\n");
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].position.unwrap().line, 3);
+    }
+
+    #[test]
+    fn padding_is_bounded_on_hostile_input() {
+        // More under-indented entries than repairs allowed: the first
+        // error stands, reported where saphyr found it.
+        let text = format!("a:\n  b: [\n{}]\n", "\"x\",\n".repeat(500));
+        let loaded = load_str(&text);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(
+            loaded.diagnostics[0].message,
+            "invalid YAML: invalid indentation"
+        );
+        assert_eq!(loaded.diagnostics[0].position, Some(Position::new(3, 1)));
+        // Within the bound, it reads.
+        let text = format!("a:\n  b: [\n{}]\n", "\"x\",\n".repeat(40));
+        assert_eq!(root(&text).get_path(&["a", "b"]).unwrap().items().len(), 40);
+    }
+
+    #[test]
+    fn binary_and_out_of_range_scalars_read_like_go_yaml() {
+        let doc = root(
+            "a: !!binary aGVsbG8=\nb: !!binary |\n  aGVs\n  bG8=\nc: !!binary \"/w==\"\nd: 1e400\ne: -1e400\n",
+        );
+        assert_eq!(doc.get("a").unwrap().as_str(), Some("hello"));
+        assert_eq!(doc.get("b").unwrap().as_str(), Some("hello"));
+        assert_eq!(doc.get("c").unwrap().as_str(), Some("\u{FFFD}"));
+        assert_eq!(doc.get("d").unwrap().as_str(), Some("1e400"));
+        assert_eq!(doc.get("e").unwrap().as_str(), Some("-1e400"));
+        let loaded = load_str("a: 1\n---\nb: !!binary aGVsbG8\n");
+        assert_eq!(loaded.documents.len(), 1);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].position, Some(Position::new(3, 4)));
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::Path;
 
 use super::chart::load::Chart;
@@ -115,31 +116,27 @@ pub fn render_chart(
         }
     }
     // A document that is not YAML fails Helm's whole render; Vigie reports
-    // it and reads the other templates.
-    let documents = loop {
-        match manifests::order_documents(&rendered) {
-            Ok(documents) => break documents,
-            Err(error) => {
-                failed = true;
-                let Some(index) = rendered.iter().position(|r| r.name == error.template) else {
-                    break Vec::new();
-                };
-                let (output, template) = &outputs[index];
-                let mut diagnostic = Diagnostic::new(
-                    DiagnosticLevel::Error,
-                    DiagnosticCode::HelmRender,
-                    sources.get(template.file).display.clone(),
-                    error.message,
-                );
-                if let Some((file, position)) = yaml_error_position(output, limits, sources) {
-                    diagnostic.path = sources.get(file).display.clone();
-                    diagnostic.position = Some(position);
-                }
-                out.diagnostics.push(diagnostic);
-                rendered[index].text.clear();
-            }
+    // it and reads the other documents.
+    let ordered = manifests::order_documents(&rendered);
+    for error in ordered.errors {
+        failed = true;
+        let Some(index) = rendered.iter().position(|r| r.name == error.template) else {
+            continue;
+        };
+        let (output, template) = &outputs[index];
+        let mut diagnostic = Diagnostic::new(
+            DiagnosticLevel::Error,
+            DiagnosticCode::HelmRender,
+            sources.get(template.file).display.clone(),
+            error.message,
+        );
+        if let Some((file, position)) = yaml_error_position(output, error.range, limits, sources) {
+            diagnostic.path = sources.get(file).display.clone();
+            diagnostic.position = Some(position);
         }
-    };
+        out.diagnostics.push(diagnostic);
+    }
+    let documents = ordered.documents;
     let mut ordinal: HashMap<usize, usize> = HashMap::new();
     let read = if want == Want::Objects {
         &documents[..]
@@ -307,31 +304,28 @@ fn template_error(error: &TemplateError, fallback: FileId, sources: &SourceMap) 
     diagnostic
 }
 
-/// Where, in the templates, the first YAML error of a rendered output is.
+/// Where, in the templates, the YAML error of a rendered document is.
 fn yaml_error_position(
     output: &Output,
+    range: Range<usize>,
     limits: Limits,
     sources: &SourceMap,
 ) -> Option<(FileId, Position)> {
-    for range in manifests::split_documents(&output.text) {
-        let loaded = yaml::load(FileId(0), "", &output.text[range.clone()], limits);
-        let non_mapping = loaded
-            .documents
-            .first()
-            .filter(|d| !d.root.is_null() && d.root.as_map().is_none())
-            .map(|d| d.root.span.start);
-        let position = loaded
-            .diagnostics
-            .iter()
-            .find_map(|d| d.position)
-            .or(non_mapping);
-        if let Some(position) = position {
-            let mapper = SpanMapper::new(output, range, sources);
-            let (file, offset) = mapper.source_offset(mapper.byte_of(position), false)?;
-            return Some((file, mapper.position(file, offset)));
-        }
-    }
-    None
+    let loaded = yaml::load(FileId(0), "", &output.text[range.clone()], limits);
+    let non_mapping = loaded
+        .documents
+        .first()
+        .filter(|d| !d.root.is_null() && d.root.as_map().is_none())
+        .map(|d| d.root.span.start);
+    let position = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .find_map(|d| d.position)
+        .or(non_mapping)?;
+    let mapper = SpanMapper::new(output, range, sources);
+    let (file, offset) = mapper.source_offset(mapper.byte_of(position), false)?;
+    Some((file, mapper.position(file, offset)))
 }
 
 /// The 1-based line and column (in code points) of a byte offset.

@@ -527,11 +527,8 @@ fn from_entries(
 }
 
 fn first_document(file: FileId, display: &str, text: &str) -> Result<Option<Node>, Diagnostic> {
-    let loaded = yaml::load(file, display, text, Limits::default());
-    if let Some(diagnostic) = loaded.diagnostics.into_iter().next() {
-        return Err(diagnostic);
-    }
-    Ok(loaded.documents.into_iter().next().map(|d| d.root))
+    let documents = yaml::load(file, display, text, Limits::default()).documents_or_error()?;
+    Ok(documents.into_iter().next().map(|d| d.root))
 }
 
 fn text_of(node: Option<&Node>) -> String {

@@ -80,11 +80,22 @@ pub struct OrderedDocument {
     pub hook: bool,
 }
 
-/// Why the output could not be ordered (Helm fails the whole render).
+/// A document Helm cannot read to order it (Helm fails the whole render).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderError {
     pub template: String,
     pub message: String,
+    /// The document's bytes in its template's rendered text.
+    pub range: Range<usize>,
+}
+
+/// Documents in `helm template`'s order, and those that could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct Ordered {
+    pub documents: Vec<OrderedDocument>,
+    /// Helm stops at the first; Vigie orders the other documents all the
+    /// same, so that one bad document does not hide the rest.
+    pub errors: Vec<OrderError>,
 }
 
 /// Splits a rendered template into documents like `SplitManifests`: byte
@@ -119,11 +130,12 @@ pub fn split_documents(text: &str) -> Vec<Range<usize>> {
 /// Orders the documents of rendered templates like `helm template` prints
 /// them. Templates are taken in name order; names starting with `_` and
 /// whitespace-only outputs are skipped.
-pub fn order_documents(templates: &[RenderedTemplate]) -> Result<Vec<OrderedDocument>, OrderError> {
+pub fn order_documents(templates: &[RenderedTemplate]) -> Ordered {
     let mut by_name: Vec<usize> = (0..templates.len()).collect();
     by_name.sort_by(|&a, &b| templates[a].name.cmp(&templates[b].name));
     let mut generic = Vec::new();
     let mut hooks = Vec::new();
+    let mut errors = Vec::new();
     for index in by_name {
         let template = &templates[index];
         let base_name = template.name.rsplit('/').next().unwrap_or_default();
@@ -131,11 +143,17 @@ pub fn order_documents(templates: &[RenderedTemplate]) -> Result<Vec<OrderedDocu
             continue;
         }
         for range in split_documents(&template.text) {
-            let (kind, hook) =
-                read_head(&template.text[range.clone()]).map_err(|message| OrderError {
-                    template: template.name.clone(),
-                    message: format!("YAML parse error on {}: {message}", template.name),
-                })?;
+            let (kind, hook) = match read_head(&template.text[range.clone()]) {
+                Ok(head) => head,
+                Err(message) => {
+                    errors.push(OrderError {
+                        template: template.name.clone(),
+                        message: format!("YAML parse error on {}: {message}", template.name),
+                        range,
+                    });
+                    continue;
+                }
+            };
             let document = OrderedDocument {
                 template: index,
                 range,
@@ -152,24 +170,20 @@ pub fn order_documents(templates: &[RenderedTemplate]) -> Result<Vec<OrderedDocu
     sort_by_kind(&mut generic);
     sort_by_kind(&mut hooks);
     generic.extend(hooks);
-    Ok(generic)
+    Ordered {
+        documents: generic,
+        errors,
+    }
 }
 
 /// The kind of a document and whether it is a hook (Helm's `SimpleHead`).
 fn read_head(document: &str) -> Result<(String, bool), String> {
     let loaded = yaml::load(FileId(0), "", document, Limits::default());
     // Warnings (a repeated key) do not fail Helm's YAML reading.
-    if let Some(diagnostic) = loaded
-        .diagnostics
-        .iter()
-        .find(|d| d.level == crate::diagnostic::DiagnosticLevel::Error)
-    {
-        return Err(format!(
-            "error converting YAML to JSON: {}",
-            diagnostic.message
-        ));
-    }
-    let Some(root) = loaded.documents.first().map(|d| &d.root) else {
+    let documents = loaded
+        .documents_or_error()
+        .map_err(|diagnostic| format!("error converting YAML to JSON: {}", diagnostic.message))?;
+    let Some(root) = documents.first().map(|d| &d.root) else {
         return Ok((String::new(), false));
     };
     if root.is_null() {
@@ -310,7 +324,7 @@ mod tests {
             templates.push(rendered(&format!("k/templates/{name}"), &text));
         }
         templates.reverse();
-        let documents = order_documents(&templates).unwrap();
+        let documents = order_documents(&templates).documents;
         let printed = print_manifests(&templates, &documents, &[], true);
         let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
         assert_eq!(printed, expected);
@@ -327,7 +341,7 @@ mod tests {
             rendered("c/templates/svc.yaml", "kind: Service\n"),
             rendered("c/templates/cm.yaml", "\n\nkind: ConfigMap\n\n"),
         ];
-        let documents = order_documents(&templates).unwrap();
+        let documents = order_documents(&templates).documents;
         let order: Vec<(usize, bool)> = documents.iter().map(|d| (d.template, d.hook)).collect();
         assert_eq!(order, vec![(3, false), (2, false), (1, true)]);
         let crds = [CrdFile {
@@ -347,13 +361,41 @@ mod tests {
 
     #[test]
     fn a_document_that_is_not_a_mapping_fails_the_render() {
-        let error = order_documents(&[rendered("c/templates/x.yaml", "just text\n")]).unwrap_err();
+        let ordered = order_documents(&[rendered("c/templates/x.yaml", "just text\n")]);
         assert!(
-            error
+            ordered.errors[0]
                 .message
                 .starts_with("YAML parse error on c/templates/x.yaml: ")
         );
-        let error = order_documents(&[rendered("c/templates/y.yaml", "a: [\n")]).unwrap_err();
-        assert_eq!(error.template, "c/templates/y.yaml");
+        let ordered = order_documents(&[rendered("c/templates/y.yaml", "a: [\n")]);
+        assert_eq!(ordered.errors[0].template, "c/templates/y.yaml");
+    }
+
+    #[test]
+    fn a_bad_document_leaves_the_others_of_its_template() {
+        let text = "kind: A\n---\nkind: [\n---\nkind: C\n";
+        let ordered = order_documents(&[rendered("c/templates/t.yaml", text)]);
+        let kinds: Vec<&str> = ordered.documents.iter().map(|d| d.kind.as_str()).collect();
+        assert_eq!(kinds, ["A", "C"]);
+        assert_eq!(ordered.errors.len(), 1);
+        assert_eq!(&text[ordered.errors[0].range.clone()], "kind: [");
+    }
+
+    /// helm template 3.17.3 orders a document with `kind: Deployment` then
+    /// `kind: ConfigMap` as a ConfigMap (before a Service), printed as written.
+    #[test]
+    fn a_repeated_kind_orders_by_its_last_value() {
+        let templates = vec![
+            rendered(
+                "c/templates/a.yaml",
+                "kind: Deployment\nkind: ConfigMap\nmetadata:\n  name: a\n",
+            ),
+            rendered("c/templates/b.yaml", "kind: Service\n"),
+        ];
+        let ordered = order_documents(&templates);
+        assert!(ordered.errors.is_empty());
+        let order: Vec<usize> = ordered.documents.iter().map(|d| d.template).collect();
+        assert_eq!(order, vec![0, 1]);
+        assert_eq!(ordered.documents[0].kind, "ConfigMap");
     }
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 use crate::render::helm::value::{Map, Value};
 use crate::source::yaml::{self, Limits, Node};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Position, Span};
 
 /// Where each values path was last written (`["image", "tag"]` → the span of
 /// `tag: 1.2` in `values.yaml`, a `--values` file, or a `--set` argument).
@@ -121,13 +121,19 @@ pub struct ValuesFile {
 /// Reads a values file like `chartutil.ReadValues`: the first document, which
 /// must be a mapping (an empty file is an empty map).
 pub fn read_values(file: FileId, display: &str, text: &str) -> Result<ValuesFile, Diagnostic> {
-    let loaded = yaml::load(file, display, text, Limits::default());
-    if let Some(diagnostic) = loaded.diagnostics.into_iter().next() {
-        return Err(diagnostic);
-    }
-    let Some(document) = loaded.documents.into_iter().next() else {
+    let documents = yaml::load(file, display, text, Limits::default()).documents_or_error()?;
+    let Some(document) = documents.into_iter().next() else {
         return Ok(ValuesFile::default());
     };
+    if let Some((at, message)) = unsupported_number(&document.root) {
+        return Err(Diagnostic::new(
+            DiagnosticLevel::Error,
+            DiagnosticCode::HelmValues,
+            display,
+            message,
+        )
+        .at(at));
+    }
     match from_yaml(&document.root) {
         Value::Nil => Ok(ValuesFile::default()),
         Value::Map(values) => {
@@ -148,6 +154,29 @@ pub fn read_values(file: FileId, display: &str, text: &str) -> Result<ValuesFile
             ),
         )
         .at(document.root.span.start)),
+    }
+}
+
+/// The first NaN or infinity of a tree, and sigs.k8s.io/yaml's error for
+/// it: JSON has no such numbers, so Helm fails the conversion.
+pub fn unsupported_number(node: &Node) -> Option<(Position, String)> {
+    match &node.value {
+        yaml::Value::Float(f) if !f.is_finite() => {
+            let name = if f.is_nan() {
+                "NaN"
+            } else if *f > 0.0 {
+                "+Inf"
+            } else {
+                "-Inf"
+            };
+            Some((
+                node.span.start,
+                format!("error converting YAML to JSON: json: unsupported value: {name}"),
+            ))
+        }
+        yaml::Value::Seq(items) => items.iter().find_map(unsupported_number),
+        yaml::Value::Map(entries) => entries.iter().find_map(|e| unsupported_number(&e.value)),
+        _ => None,
     }
 }
 

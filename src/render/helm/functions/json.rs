@@ -6,6 +6,7 @@ use super::super::value::{Map, Value, format_float_g};
 use super::arguments::{self, count};
 use super::yaml::{Flavor, to_yaml};
 use super::{Env, Function, FunctionDef};
+use crate::render::helm::chart::values::unsupported_number;
 use crate::source::FileId;
 use crate::source::yaml as source_yaml;
 
@@ -385,16 +386,22 @@ fn from_source(value: &source_yaml::Value) -> Value {
 
 /// The first document of a YAML text, or sigs.k8s.io/yaml's error text.
 fn decode_yaml(text: &str) -> Result<Value, String> {
-    let loaded = source_yaml::load(FileId(0), "", text, source_yaml::Limits::default());
-    if let Some(diagnostic) = loaded.diagnostics.first() {
-        let line = diagnostic.position.map_or(1, |p| p.line);
-        return Err(format!(
-            "error converting YAML to JSON: yaml: line {line}: {}",
-            diagnostic.message
-        ));
+    let documents = source_yaml::load(FileId(0), "", text, source_yaml::Limits::default())
+        .documents_or_error()
+        .map_err(|diagnostic| {
+            let line = diagnostic.position.map_or(1, |p| p.line);
+            format!(
+                "error converting YAML to JSON: yaml: line {line}: {}",
+                diagnostic.message
+            )
+        })?;
+    if let Some((_, message)) = documents
+        .first()
+        .and_then(|document| unsupported_number(&document.root))
+    {
+        return Err(message);
     }
-    Ok(loaded
-        .documents
+    Ok(documents
         .first()
         .map_or(Value::Nil, |document| from_source(&document.root.value)))
 }
