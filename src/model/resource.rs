@@ -28,6 +28,9 @@ pub struct Resource {
     /// For an object rendered from a Helm chart: the spans of fields printed
     /// straight from `.Values`, where that value was written, and its path.
     pub value_sources: Vec<(Span, Span, String)>,
+    /// For an object rendered from a Helm chart with a named value set of the
+    /// configuration: that set's name.
+    pub value_set: Option<String>,
 }
 
 impl Resource {
@@ -48,6 +51,7 @@ impl Resource {
             origin,
             variant: None,
             value_sources: Vec::new(),
+            value_set: None,
         }
     }
 
