@@ -294,12 +294,18 @@ fn chart_renders(
     if unnamed.is_some() || entries.is_empty() {
         renders.push((None, chart_options(dir, unnamed.copied(), base, scanned)));
     }
-    let mut named: Vec<&config::ChartSetting> =
-        entries.into_iter().filter(|c| c.name.is_some()).collect();
-    named.sort_by(|a, b| a.name.cmp(&b.name));
-    for setting in named {
+    // By name; of two paths written differently for this chart with the
+    // same name, the last entry wins.
+    let mut named: std::collections::BTreeMap<&str, &config::ChartSetting> =
+        std::collections::BTreeMap::new();
+    for setting in entries {
+        if let Some(name) = &setting.name {
+            named.insert(name, setting);
+        }
+    }
+    for (name, setting) in named {
         renders.push((
-            setting.name.clone(),
+            Some(name.to_string()),
             chart_options(dir, Some(setting), base, scanned),
         ));
     }
