@@ -191,3 +191,44 @@ fn an_entry_without_a_name_keeps_the_default_render() {
     assert_eq!(privileged_sets(off), [Some("live".to_string())]);
     assert_eq!(privileged_sets("charts: []\n"), [None]);
 }
+
+#[test]
+fn github_annotations_and_the_evidence_report_name_the_set() {
+    let annotations = vigie_scan("github");
+    let errors: Vec<&str> = annotations
+        .lines()
+        .filter(|l| l.contains("PSS001"))
+        .collect();
+    assert_eq!(errors.len(), 2, "{annotations}");
+    assert!(errors[0].ends_with("[values: dev]"), "{annotations}");
+    assert!(errors[1].ends_with("[values: staging]"), "{annotations}");
+
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .current_dir(fixture())
+        .args(["report", ".", "--framework", "pss-baseline", "--output"])
+        .arg(out.path())
+        .env("SOURCE_DATE_EPOCH", "0")
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let markdown = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    for set in ["dev", "staging"] {
+        assert!(
+            markdown.contains(&format!("runs privileged \\[values: {set}\\]")),
+            "{markdown}"
+        );
+    }
+    assert!(!markdown.contains("values: prod"), "{markdown}");
+    let evidence: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("evidence.json")).unwrap())
+            .unwrap();
+    let sets: Vec<&str> = evidence["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PSS001")
+        .map(|f| f["valueSet"].as_str().unwrap())
+        .collect();
+    assert_eq!(sets, ["dev", "staging"]);
+}
