@@ -20,6 +20,7 @@
 //!     expires: 2027-06-30
 //! charts:
 //!   - path: charts/web
+//!     name: prod
 //!     values: [charts/web/values-prod.yaml]
 //!     set: [replicaCount=3]
 //!     set_file: [config=charts/web/files/app.conf]
@@ -65,6 +66,9 @@ pub struct Config {
 pub struct ChartSetting {
     /// The chart's directory.
     pub path: String,
+    /// The value set's name: a chart with named entries is rendered once per
+    /// name, and what each render yields is labelled with it.
+    pub name: Option<String>,
     /// Values files, in order (`--values`).
     pub values: Vec<String>,
     /// `--set` arguments.
@@ -404,11 +408,59 @@ fn chart_settings(node: &Node) -> Result<Vec<ChartSetting>, Invalid> {
             format!("expected a list of charts, found {}", describe(node)),
         )
     })?;
-    items.iter().map(chart_setting).collect()
+    let mut settings: Vec<ChartSetting> = Vec::with_capacity(items.len());
+    for item in items {
+        let setting = chart_setting(item)?;
+        if let Some(name) = &setting.name {
+            let same_chart =
+                |other: &ChartSetting| chart_key(&other.path) == chart_key(&setting.path);
+            if settings
+                .iter()
+                .any(|other| same_chart(other) && other.name.as_ref() == Some(name))
+            {
+                let at = item
+                    .get("name")
+                    .map_or(item.span.start, |node| node.span.start);
+                return Err((
+                    at,
+                    format!(
+                        "chart {:?} already has a value set named {name:?}",
+                        setting.path
+                    ),
+                ));
+            }
+        }
+        settings.push(setting);
+    }
+    Ok(settings)
+}
+
+/// A chart path as written, without `./` and trailing slashes, to tell two
+/// entries for the same chart.
+fn chart_key(path: &str) -> &str {
+    let mut key = path.trim_end_matches('/');
+    while let Some(rest) = key.strip_prefix("./") {
+        key = rest.trim_start_matches('/');
+    }
+    key
+}
+
+/// Why a value set name is refused, if it is: names label output and file
+/// names, so they are kept to `[A-Za-z0-9._-]`.
+fn invalid_set_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("a value set name cannot be empty".to_string());
+    }
+    let bad = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))?;
+    Some(format!(
+        "invalid value set name {name:?}: {bad:?} is not allowed (use letters, digits, '.', '_' or '-')"
+    ))
 }
 
 /// The keys of a `charts` entry, for messages.
-const CHART_KEYS: &str = "path, values, set, set_string, set_json, set_file, set_literal, release_name, namespace, kube_version, api_versions or is_upgrade";
+const CHART_KEYS: &str = "path, name, values, set, set_string, set_json, set_file, set_literal, release_name, namespace, kube_version, api_versions or is_upgrade";
 
 fn chart_setting(node: &Node) -> Result<ChartSetting, Invalid> {
     let mut setting = ChartSetting::default();
@@ -416,6 +468,13 @@ fn chart_setting(node: &Node) -> Result<ChartSetting, Invalid> {
         let value = &field.value;
         match field.key.text.as_str() {
             "path" => setting.path = text(value)?,
+            "name" => {
+                let name = text(value)?;
+                if let Some(message) = invalid_set_name(&name) {
+                    return Err((value.span.start, message));
+                }
+                setting.name = Some(name);
+            }
             "values" => setting.values = strings(value)?,
             "set" => setting.set = strings(value)?,
             "set_string" => setting.set_string = strings(value)?,
@@ -589,6 +648,57 @@ mod tests {
         let e = parse("c.yaml", text).expect_err("an error");
         let p = e.position.expect("a position");
         (p.line, p.column, e.message)
+    }
+
+    #[test]
+    fn parses_value_set_names() {
+        let config = parse(
+            "c.yaml",
+            "charts:\n  - path: web\n    name: prod\n  - path: web\n    name: staging-2.b_x\n  - path: api\n    name: prod\n  - path: web\n",
+        )
+        .unwrap();
+        let names: Vec<Option<&str>> = config.charts.iter().map(|c| c.name.as_deref()).collect();
+        assert_eq!(
+            names,
+            [Some("prod"), Some("staging-2.b_x"), Some("prod"), None]
+        );
+    }
+
+    #[test]
+    fn refuses_bad_value_set_names() {
+        assert_eq!(
+            error_of("charts:\n  - path: web\n    name: ''\n"),
+            (3, 11, "a value set name cannot be empty".to_string())
+        );
+        let (line, column, message) = error_of("charts:\n  - path: web\n    name: prod env\n");
+        assert_eq!((line, column), (3, 11));
+        assert!(message.contains("' ' is not allowed"), "{message}");
+        assert!(
+            error_of("charts:\n  - path: web\n    name: a/b\n")
+                .2
+                .contains("'/'")
+        );
+        assert!(
+            error_of("charts:\n  - path: web\n    name: 3\n")
+                .2
+                .contains("expected a string")
+        );
+    }
+
+    #[test]
+    fn refuses_a_repeated_value_set_name_for_one_chart() {
+        assert_eq!(
+            error_of(
+                "charts:\n  - path: web\n    name: prod\n  - path: ./web/\n    values: [v.yaml]\n    name: prod\n"
+            ),
+            (
+                6,
+                11,
+                "chart \"./web/\" already has a value set named \"prod\"".to_string()
+            )
+        );
+        // The same name on two charts, and two unnamed entries, are fine.
+        assert!(parse("c.yaml", "charts:\n  - path: web\n    name: prod\n  - path: api\n    name: prod\n  - path: web\n  - path: web\n").is_ok());
     }
 
     #[test]

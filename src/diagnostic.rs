@@ -146,6 +146,9 @@ pub struct Diagnostic {
     /// Where in the file, when the problem has a position.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<Position>,
+    /// The named value set of the chart render that met the problem.
+    #[serde(rename = "valueSet", skip_serializing_if = "Option::is_none")]
+    pub value_set: Option<String>,
 }
 
 impl Diagnostic {
@@ -161,6 +164,7 @@ impl Diagnostic {
             message: message.into(),
             path: path.into(),
             position: None,
+            value_set: None,
         }
     }
 
@@ -170,7 +174,13 @@ impl Diagnostic {
     }
 
     /// Order used in every report: by path, then position, then text.
-    pub fn sort_key(&self) -> (&str, Option<Position>, DiagnosticLevel, &str) {
-        (&self.path, self.position, self.level, &self.message)
+    pub fn sort_key(&self) -> (&str, Option<Position>, DiagnosticLevel, &str, Option<&str>) {
+        (
+            &self.path,
+            self.position,
+            self.level,
+            &self.message,
+            self.value_set.as_deref(),
+        )
     }
 }

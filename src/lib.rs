@@ -195,16 +195,38 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     let loaded = load::load_files(&loose, &options.load, &mut sources);
     let mut charts = render::helm::scan::RenderedChart::default();
     for (dir, display) in &discovery.charts {
-        let rendered = render::helm::scan::render_chart(
-            dir,
-            display,
-            &chart_options(dir, &options.config, &options.paths),
-            options.load.limits,
-            &mut sources,
-            render::helm::scan::Want::Objects,
-        );
-        charts.resources.extend(rendered.resources);
-        charts.diagnostics.extend(rendered.diagnostics);
+        let renders = chart_renders(dir, &options.config, &options.paths);
+        let root = renders.first().and_then(|(_, o)| o.root.clone());
+        let chart =
+            match render::helm::chart::load::Chart::load_within(dir, root.as_deref(), &mut sources)
+            {
+                Ok(chart) => chart,
+                Err(diagnostic) => {
+                    charts.diagnostics.push(diagnostic);
+                    continue;
+                }
+            };
+        charts.diagnostics.extend(chart.warnings.iter().cloned());
+        for (value_set, render_options) in &renders {
+            let mut rendered = render::helm::scan::render_loaded(
+                &chart,
+                display,
+                render_options,
+                options.load.limits,
+                &mut sources,
+                render::helm::scan::Want::Objects,
+            );
+            if value_set.is_some() {
+                for resource in &mut rendered.resources {
+                    resource.value_set.clone_from(value_set);
+                }
+                for diagnostic in &mut rendered.diagnostics {
+                    diagnostic.value_set.clone_from(value_set);
+                }
+            }
+            charts.resources.extend(rendered.resources);
+            charts.diagnostics.extend(rendered.diagnostics);
+        }
     }
     let terraform = render::terraform::load(
         &render::terraform::Inputs {
@@ -245,13 +267,59 @@ pub fn load_inputs(options: &ScanOptions) -> Result<Loaded, Error> {
     })
 }
 
-/// How a scan renders the chart at `dir`: as `helm template` by default, with
-/// the settings of the configuration's `charts` entry for it. Its CRDs are
-/// read too (Helm installs them), and every file it reads (links, values,
-/// `set_file`) must be inside the scanned path that holds it.
-fn chart_options(
+/// The renders a scan makes of the chart at `dir`, by value set name (`None`
+/// for the unnamed render), in name order: one per named `charts` entry for
+/// it; plus the unnamed render, with the last unnamed entry's settings or
+/// Helm's defaults, unless the chart only has named entries.
+fn chart_renders(
     dir: &std::path::Path,
     config: &Config,
+    scanned: &[PathBuf],
+) -> Vec<(Option<String>, render::helm::chart::prepare::RenderOptions)> {
+    let base = std::path::Path::new(&config.path)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let canonical = dir.canonicalize().ok();
+    let entries: Vec<&config::ChartSetting> = config
+        .charts
+        .iter()
+        .filter(|c| {
+            canonical
+                .as_ref()
+                .is_some_and(|dir| base.join(&c.path).canonicalize().is_ok_and(|p| &p == dir))
+        })
+        .collect();
+    let mut renders = Vec::new();
+    let unnamed = entries.iter().rev().find(|c| c.name.is_none());
+    if unnamed.is_some() || entries.is_empty() {
+        renders.push((None, chart_options(dir, unnamed.copied(), base, scanned)));
+    }
+    // By name; of two paths written differently for this chart with the
+    // same name, the last entry wins.
+    let mut named: std::collections::BTreeMap<&str, &config::ChartSetting> =
+        std::collections::BTreeMap::new();
+    for setting in entries {
+        if let Some(name) = &setting.name {
+            named.insert(name, setting);
+        }
+    }
+    for (name, setting) in named {
+        renders.push((
+            Some(name.to_string()),
+            chart_options(dir, Some(setting), base, scanned),
+        ));
+    }
+    renders
+}
+
+/// How a scan renders the chart at `dir`: as `helm template` by default, with
+/// the settings of a `charts` entry for it. Its CRDs are read too (Helm
+/// installs them), and every file it reads (links, values, `set_file`) must
+/// be inside the scanned path that holds it.
+fn chart_options(
+    dir: &std::path::Path,
+    setting: Option<&config::ChartSetting>,
+    base: &std::path::Path,
     scanned: &[PathBuf],
 ) -> render::helm::chart::prepare::RenderOptions {
     let mut options = render::helm::chart::prepare::RenderOptions {
@@ -259,9 +327,6 @@ fn chart_options(
         inputs_within_root: true,
         ..Default::default()
     };
-    let base = std::path::Path::new(&config.path)
-        .parent()
-        .unwrap_or(std::path::Path::new(""));
     options.base_dir = Some(base.to_path_buf());
     let Ok(dir) = dir.canonicalize() else {
         return options;
@@ -276,12 +341,7 @@ fn chart_options(
         .filter(|p| dir.starts_with(p))
         .min_by_key(|p| p.components().count())
         .or_else(|| Some(dir.clone()));
-    let chosen = config
-        .charts
-        .iter()
-        .rev()
-        .find(|c| base.join(&c.path).canonicalize().is_ok_and(|p| p == dir));
-    if let Some(setting) = chosen {
+    if let Some(setting) = setting {
         options.values_files = setting.values.iter().map(PathBuf::from).collect();
         options.set = setting.set.clone();
         options.set_string = setting.set_string.clone();
@@ -381,8 +441,10 @@ fn check_world<T: Sync>(
         .collect()
 }
 
-/// Where a value a chart template printed was written.
+/// Which value set rendered the object, and where a value a chart template
+/// printed was written.
 fn explain_kubernetes(resource: &Resource, finding: &mut Finding) {
+    finding.value_set.clone_from(&resource.value_set);
     for source in &resource.value_sources {
         let at = source.at;
         // The finding's field, or the `key: value` entry holding it.
@@ -430,11 +492,16 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     let mut findings = Vec::new();
     let mut start = 0;
     while start < resources.len() {
-        let variant = &resources[start].variant;
+        // Each kustomization, and each value set of a chart, is a world of
+        // its own.
+        fn world_of(r: &Resource) -> (Option<&str>, Option<&str>) {
+            (r.variant.as_deref(), r.value_set.as_deref())
+        }
+        let key = world_of(&resources[start]);
         let end = start
             + resources[start..]
                 .iter()
-                .take_while(|r| &r.variant == variant)
+                .take_while(|r| world_of(r) == key)
                 .count();
         let world = &resources[start..end];
         findings.extend(check_world(
@@ -485,6 +552,7 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
                 format!("{} not checked: {}", f.rule.id, f.message),
             );
             note.position = Some(f.span.start);
+            note.value_set.clone_from(&f.value_set);
             undetermined_notes.push(note);
         }
         !f.undetermined
@@ -495,13 +563,22 @@ pub fn scan(options: &ScanOptions) -> Result<Scan, Error> {
     let mut findings = merge_variants(findings, &resources);
     findings.sort_by(|a, b| {
         let path = |f: &Finding| &sources.get(f.span.file).display;
-        (path(a), a.span.start, a.rule.id, &a.message, &a.field).cmp(&(
-            path(b),
-            b.span.start,
-            b.rule.id,
-            &b.message,
-            &b.field,
-        ))
+        (
+            path(a),
+            a.span.start,
+            a.rule.id,
+            &a.message,
+            &a.field,
+            &a.value_set,
+        )
+            .cmp(&(
+                path(b),
+                b.span.start,
+                b.rule.id,
+                &b.message,
+                &b.field,
+                &b.value_set,
+            ))
     });
     assign_fingerprints(&mut findings, &sources);
     let input = filter::Input {
@@ -564,8 +641,8 @@ fn terraform_worlds(terraform: &[TfResource]) -> Vec<std::ops::Range<usize>> {
 /// file; the resource's own file is added as a related location.
 fn merge_variants(findings: Vec<Finding>, resources: &[Resource]) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut seen: std::collections::HashMap<(&'static str, source::Span, String), usize> =
-        std::collections::HashMap::new();
+    type Key = (&'static str, source::Span, String, Option<String>);
+    let mut seen: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
     for mut finding in findings {
         let rules::Subject::Kubernetes(index) = finding.subject else {
             merged.push(finding);
@@ -576,7 +653,12 @@ fn merge_variants(findings: Vec<Finding>, resources: &[Resource]) -> Vec<Finding
             merged.push(finding);
             continue;
         };
-        let key = (finding.rule.id, finding.span, finding.field.clone());
+        let key = (
+            finding.rule.id,
+            finding.span,
+            finding.field.clone(),
+            resource.value_set.clone(),
+        );
         // Within one variant the same span is another object (two
         // resources a chart renders from one helper): not a repeat.
         if let Some(&index) = seen.get(&key)
@@ -621,6 +703,14 @@ fn assign_fingerprints(findings: &mut [Finding], sources: &SourceMap) {
             &finding.field,
         ] {
             key.update(part.as_bytes());
+            key.update([0]);
+        }
+        // Only named renders add their set, so other fingerprints stay as
+        // they were.
+        if let Some(set) = &finding.value_set {
+            key.update(b"value-set");
+            key.update([0]);
+            key.update(set.as_bytes());
             key.update([0]);
         }
         let key: [u8; 32] = key.finalize().into();

@@ -28,6 +28,9 @@ pub struct Resource {
     /// For an object rendered from a Helm chart: the fields printed straight
     /// from `.Values`, and where each value was written.
     pub value_sources: Vec<ValueSource>,
+    /// For an object rendered from a Helm chart with a named value set of the
+    /// configuration: that set's name.
+    pub value_set: Option<String>,
 }
 
 /// A field of a rendered object whose value came from the chart's values.
@@ -86,6 +89,7 @@ impl Resource {
             origin,
             variant: None,
             value_sources: Vec::new(),
+            value_set: None,
         }
     }
 

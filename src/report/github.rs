@@ -51,9 +51,10 @@ pub fn render(scan: &Scan) -> String {
                 finding.rule.id, finding.rule.name, finding.severity
             )),
             escape_data(&format!(
-                "{} ({})",
+                "{} ({}){}",
                 finding.message,
-                finding.resource.display()
+                finding.resource.display(),
+                value_set_label(finding.value_set.as_deref()),
             )),
         );
     }
@@ -72,10 +73,19 @@ pub fn render(scan: &Scan) -> String {
             "::{kind} file={}{position},title={}::{}",
             escape_property(&diagnostic.path),
             escape_property(&format!("vigie {}", diagnostic.code.as_str())),
-            escape_data(&diagnostic.message),
+            escape_data(&format!(
+                "{}{}",
+                diagnostic.message,
+                value_set_label(diagnostic.value_set.as_deref())
+            )),
         );
     }
     out
+}
+
+/// ` [values: prod]` after what a named chart render produced.
+fn value_set_label(value_set: Option<&str>) -> String {
+    value_set.map_or_else(String::new, |set| format!(" [values: {set}]"))
 }
 
 /// A Markdown table cell: no pipes, no line breaks.

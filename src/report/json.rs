@@ -59,6 +59,8 @@ struct FindingOut<'a> {
     related: Vec<RelatedOut<'a>>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     variants: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_set: Option<&'a str>,
     frameworks: Vec<&'static str>,
     fingerprint: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,6 +147,7 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                     })
                     .collect(),
                 variants: &f.variants,
+                value_set: f.value_set.as_deref(),
                 frameworks: frameworks::of_rule(f.rule),
                 fingerprint: &f.fingerprint,
                 suppression: f.suppression.as_ref(),

@@ -207,6 +207,8 @@ struct ResultProperties<'a> {
     field: &'a str,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     variants: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_set: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -224,6 +226,14 @@ struct Notification<'a> {
     descriptor: Descriptor,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<LocationOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<NotificationProperties<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationProperties<'a> {
+    value_set: &'a str,
 }
 
 #[derive(Serialize)]
@@ -363,6 +373,7 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                     severity: f.severity,
                     field: &f.field,
                     variants: &f.variants,
+                    value_set: f.value_set.as_deref(),
                 },
             }
         })
@@ -389,6 +400,10 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                 },
                 logical_locations: Vec::new(),
             }],
+            properties: d
+                .value_set
+                .as_deref()
+                .map(|value_set| NotificationProperties { value_set }),
         })
         .collect();
     let catalogs = taxonomy::catalogs(&scan.frameworks, &scan.rules);

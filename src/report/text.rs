@@ -68,7 +68,7 @@ pub fn render(scan: &Scan, options: &TextOptions) -> String {
         let span = file.clamp(finding.span);
         let _ = writeln!(
             out,
-            "{}: {} {} {}",
+            "{}: {} {} {}{}",
             paint.bold(&format!(
                 "{}:{}:{}",
                 file.display, span.start.line, span.start.column
@@ -76,6 +76,7 @@ pub fn render(scan: &Scan, options: &TextOptions) -> String {
             paint.severity(finding.severity, finding.rule.id),
             finding.message,
             paint.severity(finding.severity, &format!("[{}]", finding.severity)),
+            value_set_label(finding.value_set.as_deref()),
         );
         excerpt(
             &mut out,
@@ -119,6 +120,11 @@ pub fn render(scan: &Scan, options: &TextOptions) -> String {
     out
 }
 
+/// ` [values: prod]` after what a named chart render produced.
+fn value_set_label(value_set: Option<&str>) -> String {
+    value_set.map_or_else(String::new, |set| format!(" [values: {set}]"))
+}
+
 fn render_diagnostic(out: &mut String, scan: &Scan, diagnostic: &Diagnostic, paint: &Paint) {
     let location = match diagnostic.position {
         Some(position) => format!("{}:{}:{}", diagnostic.path, position.line, position.column),
@@ -126,7 +132,7 @@ fn render_diagnostic(out: &mut String, scan: &Scan, diagnostic: &Diagnostic, pai
     };
     let _ = writeln!(
         out,
-        "{}: {} {}",
+        "{}: {} {}{}",
         paint.bold(&location),
         paint.level(
             diagnostic.level,
@@ -136,7 +142,8 @@ fn render_diagnostic(out: &mut String, scan: &Scan, diagnostic: &Diagnostic, pai
                 diagnostic.code.as_str()
             )
         ),
-        diagnostic.message
+        diagnostic.message,
+        value_set_label(diagnostic.value_set.as_deref()),
     );
     let file = scan
         .sources

@@ -381,6 +381,8 @@ pub struct Finding {
     /// The kustomizations (directories) whose output holds the finding; empty
     /// for plain manifests.
     pub variants: Vec<String>,
+    /// The named value set of the chart render the finding comes from.
+    pub value_set: Option<String>,
     /// Stable across runs and unrelated edits; set once all findings are known.
     pub fingerprint: String,
     /// Why the finding is accepted, when an ignore comment, annotation or
@@ -466,6 +468,7 @@ impl<'a> Findings<'a> {
             subject: self.subject,
             related,
             variants: Vec::new(),
+            value_set: None,
             fingerprint: String::new(),
             suppression: None,
             undetermined: false,

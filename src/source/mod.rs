@@ -94,6 +94,18 @@ impl SourceMap {
         id
     }
 
+    /// The id of the same file (path, display and text) added before, else
+    /// adds it: a values file shared by several renders of a chart is one
+    /// file of the scan.
+    pub fn reuse_or_push(&mut self, file: SourceFile) -> FileId {
+        match self.find(&file.path) {
+            Some(id) if self.get(id).display == file.display && self.get(id).text == file.text => {
+                id
+            }
+            _ => self.push(file),
+        }
+    }
+
     /// Adds files; their ids follow the existing ones.
     pub fn extend(&mut self, files: Vec<SourceFile>) {
         for file in files {

@@ -53,16 +53,33 @@ pub fn render_chart(
     sources: &mut SourceMap,
     want: Want,
 ) -> RenderedChart {
-    let mut out = RenderedChart::default();
     let chart = match Chart::load_within(dir, options.root.as_deref(), sources) {
         Ok(chart) => chart,
         Err(diagnostic) => {
-            out.diagnostics.push(diagnostic);
-            return out;
+            return RenderedChart {
+                diagnostics: vec![diagnostic],
+                ..RenderedChart::default()
+            };
         }
     };
-    out.diagnostics.extend(chart.warnings.iter().cloned());
-    let prepared = match prepare::prepare(&chart, options, sources) {
+    let mut out = render_loaded(&chart, display, options, limits, sources, want);
+    out.diagnostics.splice(0..0, chart.warnings.iter().cloned());
+    out
+}
+
+/// Prepares and renders a chart already loaded (its load warnings are the
+/// caller's to report), so one chart can be rendered with several value sets
+/// while its files are read, and added to `sources`, once.
+pub fn render_loaded(
+    chart: &Chart,
+    display: &str,
+    options: &RenderOptions,
+    limits: Limits,
+    sources: &mut SourceMap,
+    want: Want,
+) -> RenderedChart {
+    let mut out = RenderedChart::default();
+    let prepared = match prepare::prepare(chart, options, sources) {
         Ok(prepared) => prepared,
         Err(diagnostics) => {
             out.diagnostics.extend(diagnostics);

@@ -485,7 +485,7 @@ fn finding_block(out: &mut String, finding: &FindingEvidence) {
         finding.start.column,
         escape(finding.rule),
         escape(&finding.resource),
-        escape(&finding.message)
+        escape(&finding.labelled_message())
     );
     let _ = writeln!(
         out,
@@ -589,7 +589,7 @@ fn unmapped(out: &mut String, evidence: &Evidence) {
             f.start.line,
             f.start.column,
             escape(&f.resource),
-            escape(&f.message)
+            escape(&f.labelled_message())
         );
     }
     out.push_str("</table>\n</section>\n");

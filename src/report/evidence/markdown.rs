@@ -203,7 +203,7 @@ pub fn render(evidence: &Evidence) -> String {
                 f.start.line,
                 f.start.column,
                 escape(&f.resource),
-                escape(&f.message)
+                escape(&f.labelled_message())
             );
         }
     }
@@ -272,7 +272,7 @@ fn finding_item(out: &mut String, finding: &FindingEvidence) {
         finding.start.column,
         escape(finding.rule),
         escape(&finding.resource),
-        escape(&finding.message),
+        escape(&finding.labelled_message()),
         escape(&finding.field),
         escape(&finding.value)
     );

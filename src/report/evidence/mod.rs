@@ -251,6 +251,20 @@ pub struct FindingEvidence {
     pub related: Vec<RelatedEvidence>,
     /// The kustomizations whose output holds it; empty for plain manifests.
     pub variants: Vec<String>,
+    /// The named value set of the chart render it comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_set: Option<String>,
+}
+
+impl FindingEvidence {
+    /// The message, with ` [values: prod]` when a named chart render
+    /// produced the finding.
+    pub fn labelled_message(&self) -> String {
+        match &self.value_set {
+            Some(set) => format!("{} [values: {set}]", self.message),
+            None => self.message.clone(),
+        }
+    }
 }
 
 /// A place that explains a finding.
@@ -569,7 +583,10 @@ pub fn build(scan: &Scan, frameworks: &[&Framework], run: RunInfo) -> Evidence {
             path: d.path.clone(),
             line: d.position.map(|p| p.line),
             column: d.position.map(|p| p.column),
-            message: d.message.clone(),
+            message: match &d.value_set {
+                Some(set) => format!("{} [values: {set}]", d.message),
+                None => d.message.clone(),
+            },
         })
         .collect();
     Evidence {
@@ -702,6 +719,7 @@ fn finding_evidence(finding: &Finding, file: &SourceFile, scan: &Scan) -> Findin
             })
             .collect(),
         variants: finding.variants.clone(),
+        value_set: finding.value_set.clone(),
     }
 }
 

@@ -308,7 +308,7 @@ fn user_values(
         let display = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| values_error(&display, format!("open {display}: {}", go_io_error(&e))))?;
-        let file = sources.push(SourceFile::new(
+        let file = sources.reuse_or_push(SourceFile::new(
             path.clone(),
             display.clone(),
             text.clone(),
@@ -346,7 +346,7 @@ fn user_values(
                 };
                 values_error(&display, message)
             })?;
-            let file = sources.push(SourceFile::new(
+            let file = sources.reuse_or_push(SourceFile::new(
                 PathBuf::from(&display),
                 display.clone(),
                 argument.clone(),
