@@ -810,14 +810,14 @@ mod tests {
         let Value::Map(r) = release("web", "prod") else {
             panic!()
         };
-        assert_eq!(r["Revision"], Value::Int(1));
-        assert_eq!(r["Service"], Value::string("Helm"));
+        assert_eq!(r.borrow()["Revision"], Value::Int(1));
+        assert_eq!(r.borrow()["Service"], Value::string("Helm"));
         let Value::Map(t) = template(
             "shop/charts/cache/templates/a/svc.yaml",
             "shop/charts/cache/templates",
         ) else {
             panic!()
         };
-        assert_eq!(t["BasePath"], Value::string("shop/charts/cache/templates"));
+        assert_eq!(t.borrow()["BasePath"], Value::string("shop/charts/cache/templates"));
     }
 }

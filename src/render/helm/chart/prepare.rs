@@ -274,13 +274,13 @@ fn record_paths(map: &Map, prefix: &mut Vec<String>, span: Span, origins: &mut V
         prefix.push(key.clone());
         origins.insert(prefix.clone(), span);
         match value {
-            Value::Map(inner) => record_paths(inner, prefix, span, origins),
+            Value::Map(inner) => record_paths(&inner.borrow(), prefix, span, origins),
             Value::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     prefix.push(i.to_string());
                     origins.insert(prefix.clone(), span);
                     if let Value::Map(inner) = item {
-                        record_paths(inner, prefix, span, origins);
+                        record_paths(&inner.borrow(), prefix, span, origins);
                     }
                     prefix.pop();
                 }
@@ -361,7 +361,7 @@ fn build_scope<'a>(chart: &'a Chart, name: String, diagnostics: &mut Vec<Diagnos
 /// resolved in the coalesced values; disabled subcharts are dropped.
 fn apply_enabled(scope: &mut Scope<'_>, all_values: &Map, path: &str) {
     let tags = match all_values.get("tags") {
-        Some(Value::Map(tags)) => tags.as_ref().clone(),
+        Some(Value::Map(tags)) => tags.entries(),
         _ => Map::new(),
     };
     for dependency in &mut scope.metadata.dependencies {
@@ -404,7 +404,7 @@ fn dependency_enabled(dependency: &Dependency, tags: &Map, all_values: &Map, pat
         if let Some(Value::Bool(value)) =
             values::path_value(all_values, &format!("{path}{condition}"))
         {
-            return *value;
+            return value;
         }
     }
     enabled
@@ -435,7 +435,7 @@ fn apply_imports(scope: &mut Scope<'_>, warnings: &mut Vec<String>) {
             let source = format!("{}.{child}", dependency.name);
             match values::path_value(&merged, &source) {
                 Some(Value::Map(table)) => {
-                    let placed = path_to_map(&parent, table.as_ref().clone());
+                    let placed = path_to_map(&parent, table.entries());
                     values::coalesce_tables(&mut imported, &placed, true, warnings, "");
                 }
                 _ => warnings.push(format!(
@@ -464,7 +464,7 @@ fn path_to_map(path: &str, table: Map) -> Map {
         value = Value::map(outer);
     }
     match value {
-        Value::Map(map) => Rc::unwrap_or_clone(map),
+        Value::Map(map) => map.into_entries(),
         _ => Map::new(),
     }
 }
@@ -497,7 +497,7 @@ fn to_json(value: &Value) -> serde_json::Value {
         Value::Bytes(b) => serde_json::Value::String(String::from_utf8_lossy(b).into_owned()),
         Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
         Value::Map(m) => {
-            serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+            serde_json::Value::Object(m.borrow().iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
         }
         Value::Object(o) => serde_json::Value::String(o.display()),
     }
@@ -525,7 +525,7 @@ fn validate(scope: &Scope<'_>, values: &Map) -> Vec<(String, Vec<String>)> {
     }
     for sub in &scope.subcharts {
         let sub_values = match values.get(&sub.name) {
-            Some(Value::Map(m)) => m.as_ref().clone(),
+            Some(Value::Map(m)) => m.entries(),
             _ => Map::new(),
         };
         failures.extend(validate(sub, &sub_values));
@@ -671,7 +671,7 @@ fn collect(
     let mut nested = Vec::new();
     for sub in &scope.subcharts {
         let sub_values = match values {
-            Value::Map(m) => m.get(&sub.name).cloned().unwrap_or_default(),
+            Value::Map(m) => m.borrow().get(&sub.name).cloned().unwrap_or_default(),
             _ => Value::Nil,
         };
         let mut sub_values_path = values_path.to_vec();
@@ -720,7 +720,7 @@ mod tests {
 
     fn field(value: &Value, key: &str) -> Value {
         match value {
-            Value::Map(m) => m.get(key).cloned().unwrap_or_default(),
+            Value::Map(m) => m.borrow().get(key).cloned().unwrap_or_default(),
             Value::Object(o) => o.field(key).unwrap_or_default(),
             _ => Value::Nil,
         }
@@ -783,7 +783,7 @@ mod tests {
         let Value::Map(subcharts) = field(root, "Subcharts") else {
             panic!()
         };
-        assert_eq!(subcharts.keys().collect::<Vec<_>>(), ["audit", "cache"]);
+        assert_eq!(subcharts.borrow().keys().cloned().collect::<Vec<_>>(), ["audit", "cache"]);
         assert_eq!(
             field(&field(root, "Release"), "Name"),
             Value::string("release-name")

@@ -5,7 +5,6 @@
 //! deleting a default).
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 use crate::render::helm::value::{Map, Value};
@@ -115,7 +114,7 @@ pub fn read_values(file: FileId, display: &str, text: &str) -> Result<ValuesFile
             let mut origins = ValueOrigins::default();
             origins.record(&mut Vec::new(), &document.root);
             Ok(ValuesFile {
-                values: Rc::unwrap_or_clone(values),
+                values: values.into_entries(),
                 origins,
             })
         }
@@ -151,7 +150,7 @@ fn is_table(value: &Value) -> bool {
 pub fn merge_maps(dst: &mut Map, src: &Map) {
     for (key, value) in src {
         if let (Value::Map(incoming), Some(Value::Map(existing))) = (value, dst.get_mut(key)) {
-            merge_maps(Rc::make_mut(existing), incoming);
+            merge_maps(&mut existing.make_mut(), &incoming.entries());
             continue;
         }
         dst.insert(key.clone(), value.clone());
@@ -179,7 +178,7 @@ pub fn coalesce_tables(
             }
             Some(Value::Map(existing)) => match default {
                 Value::Map(defaults) => {
-                    coalesce_tables(Rc::make_mut(existing), defaults, merge, warnings, &full)
+                    coalesce_tables(&mut existing.make_mut(), &defaults.entries(), merge, warnings, &full)
                 }
                 Value::Nil => {}
                 _ => warnings.push(format!(
@@ -256,7 +255,7 @@ fn coalesce_chart(
         }
         let parent_global = dest.get(GLOBAL).cloned();
         if let Some(Value::Map(child)) = dest.get_mut(&name) {
-            let child = Rc::make_mut(child);
+            let child = &mut child.make_mut();
             coalesce_globals(child, parent_global.as_ref(), &full, warnings);
             coalesce_chart(sub, child, &full, merge, warnings);
         }
@@ -286,7 +285,7 @@ fn coalesce_values(
             }
             Some(Value::Map(existing)) => match default {
                 Value::Map(defaults) => {
-                    coalesce_tables(Rc::make_mut(existing), defaults, merge, warnings, &full)
+                    coalesce_tables(&mut existing.make_mut(), &defaults.entries(), merge, warnings, &full)
                 }
                 _ => warnings.push(format!("warning: skipped value for {full}: Not a table.")),
             },
@@ -305,7 +304,7 @@ fn coalesce_globals(
 ) {
     let mut child_global = match child.get(GLOBAL) {
         None => Map::new(),
-        Some(Value::Map(m)) => m.as_ref().clone(),
+        Some(Value::Map(m)) => m.entries(),
         Some(_) => {
             warnings.push(format!(
                 "warning: skipping globals because destination {prefix}.global is not a table."
@@ -315,7 +314,7 @@ fn coalesce_globals(
     };
     let parent_global = match parent {
         None => Map::new(),
-        Some(Value::Map(m)) => m.as_ref().clone(),
+        Some(Value::Map(m)) => m.entries(),
         Some(_) => {
             warnings.push(format!(
                 "warning: skipping globals because source {prefix}.global is not a table."
@@ -329,9 +328,9 @@ fn coalesce_globals(
                 child_global.insert(key, Value::Map(parent_map.clone()));
             }
             (Value::Map(parent_map), Some(Value::Map(child_map))) => {
-                let mut merged = parent_map.as_ref().clone();
+                let mut merged = parent_map.entries();
                 let full = format!("{prefix}.global.{key}");
-                coalesce_tables(&mut merged, child_map, true, warnings, &full);
+                coalesce_tables(&mut merged, &child_map.entries(), true, warnings, &full);
                 child_global.insert(key, Value::map(merged));
             }
             (Value::Map(_), Some(_)) => warnings.push(format!(
@@ -349,15 +348,16 @@ fn coalesce_globals(
 }
 
 /// `Values.PathValue` / `Table`: the value at a dotted path.
-pub fn path_value<'a>(values: &'a Map, path: &str) -> Option<&'a Value> {
+pub fn path_value(values: &Map, path: &str) -> Option<Value> {
     let mut parts = path.split('.');
     let first = parts.next()?;
-    let mut current = values.get(first)?;
+    let mut current = values.get(first)?.clone();
     for part in parts {
-        match current {
-            Value::Map(m) => current = m.get(part)?,
+        let next = match &current {
+            Value::Map(m) => m.borrow().get(part)?.clone(),
             _ => return None,
-        }
+        };
+        current = next;
     }
     Some(current)
 }
@@ -373,7 +373,7 @@ pub(crate) mod tests_support {
         match value {
             Value::Map(m) => {
                 let parts: Vec<String> = m
-                    .iter()
+                    .borrow().iter()
                     .map(|(k, v)| format!("{k:?}:{}", to_json_text(v)))
                     .collect();
                 format!("{{{}}}", parts.join(","))
@@ -422,7 +422,7 @@ mod tests {
         match value {
             Value::Map(m) => {
                 let parts: Vec<String> = m
-                    .iter()
+                    .borrow().iter()
                     .map(|(k, v)| format!("{k:?}:{}", to_json(v)))
                     .collect();
                 format!("{{{}}}", parts.join(","))
@@ -563,7 +563,7 @@ mod tests {
     #[test]
     fn path_values() {
         let values = yaml_map("a: {b: {c: true}}\n");
-        assert_eq!(path_value(&values, "a.b.c"), Some(&Value::Bool(true)));
+        assert_eq!(path_value(&values, "a.b.c"), Some(Value::Bool(true)));
         assert_eq!(path_value(&values, "a.x"), None);
     }
 }

@@ -159,12 +159,12 @@ fn write_json(
             out.push(']');
         }
         Value::Map(entries) => {
-            if entries.is_empty() {
+            if entries.borrow().is_empty() {
                 out.push_str("{}");
                 return Ok(());
             }
             out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
+            for (i, (key, item)) in entries.borrow().iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -299,7 +299,7 @@ fn kind_word(value: &Value) -> &'static str {
 /// The Go error for decoding `value` into a map or a list.
 fn into_map(value: Value) -> Result<Map, String> {
     match value {
-        Value::Map(entries) => Ok(entries.as_ref().clone()),
+        Value::Map(entries) => Ok(entries.entries()),
         Value::Nil => Ok(Map::new()),
         other => Err(format!(
             "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",

@@ -27,7 +27,6 @@ mod strings;
 mod toml;
 mod yaml;
 
-pub use dicts::mutated_argument;
 #[cfg(test)]
 mod tests;
 

@@ -129,7 +129,7 @@ fn length(item: &Value) -> Result<i64, String> {
         Value::String(s) => Ok(s.len() as i64),
         Value::Bytes(b) => Ok(b.len() as i64),
         Value::List(items) => Ok(items.len() as i64),
-        Value::Map(entries) => Ok(entries.len() as i64),
+        Value::Map(entries) => Ok(entries.borrow().len() as i64),
         other => Err(format!("len of type {}", other.type_name())),
     }
 }
@@ -175,7 +175,7 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                 Value::Int(i64::from(*b.get(x).ok_or_else(slice_range_panic)?))
             }
             Value::Map(entries) => match index {
-                Value::String(key) => entries.get(&**key).cloned().unwrap_or_default(),
+                Value::String(key) => entries.borrow().get(&**key).cloned().unwrap_or_default(),
                 Value::Nil => return Err("value is nil; should be of type string".to_string()),
                 other => {
                     return Err(format!(

@@ -280,6 +280,7 @@ impl<'s> Exec<'s> {
                 })
                 .collect(),
             Value::Map(entries) => entries
+                .borrow()
                 .iter()
                 .map(|(key, item)| {
                     (
@@ -584,7 +585,7 @@ impl<'s> Exec<'s> {
                     if has_args {
                         return Err(error(format!("{name} is not a method but has arguments")));
                     }
-                    let value = entries.get(name.as_str()).cloned().unwrap_or_default();
+                    let value = entries.borrow().get(name.as_str()).cloned().unwrap_or_default();
                     let path = if current.root && name == "Values" {
                         Some(Rc::from(Vec::new()))
                     } else {
@@ -826,18 +827,6 @@ impl<'s> Exec<'s> {
             } => {
                 let plain: Vec<Value> = values.iter().map(|v| v.value.clone()).collect();
                 let value = function(self.env, &plain).map_err(|m| call_error(self, frame, m))?;
-                // Go's `set`, `unset` and `merge` change their map in place:
-                // store the new map where the argument was read from, when
-                // that is a variable (`$d`, `$d.a.b`).
-                if let Some(index) = crate::render::helm::functions::mutated_argument(name)
-                    && let Some(Operand {
-                        kind: OperandKind::Variable(variable, fields),
-                        ..
-                    }) = args.get(index)
-                    && let Some(slot) = frame.vars.iter_mut().rev().find(|(n, _)| n == variable)
-                {
-                    slot.1.value = with_field(&slot.1.value, fields, value.clone());
-                }
                 Tracked {
                     value,
                     path: if *generated {
@@ -1089,21 +1078,3 @@ fn last_operand(pipe: &Pipe) -> (usize, &dyn fmt::Display) {
     }
 }
 
-/// `base` with the value at `fields` (a chain of map keys) replaced by
-/// `value`; `base` itself when `fields` is empty. A key that does not lead to
-/// a map leaves `base` unchanged, as Go could not have reached a map there.
-fn with_field(base: &Value, fields: &[String], value: Value) -> Value {
-    let Some((first, rest)) = fields.split_first() else {
-        return value;
-    };
-    let Value::Map(map) = base else {
-        return base.clone();
-    };
-    let Some(inner) = map.get(first) else {
-        return base.clone();
-    };
-    let replaced = with_field(inner, rest, value);
-    let mut map = (**map).clone();
-    map.insert(first.clone(), replaced);
-    Value::Map(Rc::new(map))
-}
