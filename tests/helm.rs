@@ -249,7 +249,7 @@ fn render_matches_helm_template() {
         assert_eq!(documents(&actual), expected, "{name}");
         compared += 1;
     }
-    assert_eq!(compared, 5);
+    assert_eq!(compared, 6);
 }
 
 #[test]

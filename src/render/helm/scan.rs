@@ -76,7 +76,7 @@ pub fn render_chart(
         .enumerate()
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
-    for name in names {
+    for &name in &names {
         let template = &prepared.templates[by_name[name]];
         let text = sources.get(template.file).text.clone();
         if let Err(error) = set.add(name, template.file, &text) {
@@ -90,10 +90,24 @@ pub fn render_chart(
         return out;
     }
     let env = Env::default();
+    // Helm renders in its parse order, all templates of a chart sharing one
+    // scope: what a template changes in `.Values` the later ones see.
+    let mut results: Vec<Option<Result<Output, TemplateError>>> =
+        prepared.templates.iter().map(|_| None).collect();
+    for &name in &names {
+        let index = by_name[name];
+        let template = &prepared.templates[index];
+        if template.render {
+            results[index] = Some(set.render(&template.name, &template.dot(), &env));
+        }
+    }
     let mut rendered = Vec::new();
     let mut outputs = Vec::new();
-    for template in prepared.templates.iter().filter(|t| t.render) {
-        match set.render(&template.name, &template.data, &env) {
+    for (template, result) in prepared.templates.iter().zip(results) {
+        let Some(result) = result else {
+            continue;
+        };
+        match result {
             Ok(output) => {
                 rendered.push(RenderedTemplate {
                     name: template.name.clone(),

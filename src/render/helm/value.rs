@@ -103,37 +103,12 @@ pub trait GoObject {
     fn method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>>;
     /// What `{{ . }}` and `%v` print.
     fn display(&self) -> String;
-    /// The elements when the Go type is a map or a slice (`.Files.Glob`'s
-    /// `engine.files`, `.Capabilities.APIVersions`), which Go's `if`,
-    /// `len`, `range` and `index` then treat as such.
-    fn collection(&self) -> Option<Collection> {
+    /// Its elements as a [`Value::Map`] or [`Value::List`] when the Go type
+    /// is a map or a slice (`.Files` and `.Files.Glob`'s `engine.files`,
+    /// `.Capabilities.APIVersions`), which Go's `if`, `len`, `range` and
+    /// `index` then treat as such.
+    fn collection(&self) -> Option<Value> {
         None
-    }
-}
-
-/// The elements of a Go object that is a map or a slice.
-pub enum Collection {
-    /// A map's entries, in key order (as `range` visits them).
-    Map(Vec<(String, Value)>),
-    /// A slice's elements.
-    List(Vec<Value>),
-}
-
-impl Collection {
-    /// Whether it has no elements.
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Collection::Map(entries) => entries.is_empty(),
-            Collection::List(items) => items.is_empty(),
-        }
-    }
-
-    /// Its number of elements (`len`).
-    pub fn len(&self) -> usize {
-        match self {
-            Collection::Map(entries) => entries.len(),
-            Collection::List(items) => items.len(),
-        }
     }
 }
 
@@ -189,7 +164,16 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(items) => !items.is_empty(),
             Value::Map(entries) => !entries.borrow().is_empty(),
-            Value::Object(object) => object.collection().is_none_or(|c| !c.is_empty()),
+            Value::Object(object) => object.collection().is_none_or(|c| c.is_true()),
+        }
+    }
+
+    /// The map or list a Go object of map or slice type holds (see
+    /// [`GoObject::collection`]); `None` for other values.
+    pub fn object_collection(&self) -> Option<Value> {
+        match self {
+            Value::Object(object) => object.collection(),
+            _ => None,
         }
     }
 

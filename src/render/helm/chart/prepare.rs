@@ -66,8 +66,13 @@ pub struct PreparedTemplate {
     /// False for partials (`_*`), `NOTES.txt` and library charts' templates,
     /// which are parsed only.
     pub render: bool,
-    /// The template's `.` (`.Values`, `.Release`, `.Chart`, …).
-    pub data: Value,
+    /// Its chart's scope (`.Values`, `.Release`, `.Chart`, …), one map that
+    /// every template of the chart shares, as in Helm: a template that
+    /// changes it (`set . "x" 1`, `set .Values …`) changes it for the
+    /// templates rendered after it. See [`PreparedTemplate::dot`].
+    pub scope: Value,
+    /// Its `.Template` (`Name`, `BasePath`).
+    pub template: Value,
     /// Where its `.Values` sits in the root chart's values (`[]` for the
     /// root chart, `["sub"]` for a subchart): prefix it to a path before
     /// looking it up in [`Prepared::origins`].
@@ -496,9 +501,12 @@ fn to_json(value: &Value) -> serde_json::Value {
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::Bytes(b) => serde_json::Value::String(String::from_utf8_lossy(b).into_owned()),
         Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Map(m) => {
-            serde_json::Value::Object(m.borrow().iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
-        }
+        Value::Map(m) => serde_json::Value::Object(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        ),
         Value::Object(o) => serde_json::Value::String(o.display()),
     }
 }
@@ -603,7 +611,7 @@ struct Context {
 }
 
 /// Adds the templates and CRDs of `scope` and its subcharts; returns the
-/// chart's render scope (what `.Subcharts.<name>` shows).
+/// chart's render scope (what `.Subcharts.<name>` shows: the same map).
 #[allow(clippy::too_many_arguments)]
 fn collect(
     scope: &Scope<'_>,
@@ -614,7 +622,7 @@ fn collect(
     templates: &mut Vec<PreparedTemplate>,
     crds: &mut Vec<CrdFile>,
     sources: &SourceMap,
-) -> Map {
+) -> Value {
     let full_path = if parent_path.is_empty() {
         scope.name.clone()
     } else {
@@ -670,6 +678,8 @@ fn collect(
     let mut subcharts = Map::new();
     let mut nested = Vec::new();
     for sub in &scope.subcharts {
+        // The same map as the parent's `.Values.<sub>`: a change through
+        // one is seen through the other.
         let sub_values = match values {
             Value::Map(m) => m.borrow().get(&sub.name).cloned().unwrap_or_default(),
             _ => Value::Nil,
@@ -686,25 +696,36 @@ fn collect(
             crds,
             sources,
         );
-        subcharts.insert(sub.name.clone(), Value::map(sub_data));
+        subcharts.insert(sub.name.clone(), sub_data);
     }
     data.insert("Subcharts".into(), Value::map(subcharts));
+    let scope = Value::map(data);
     for (name, file, render) in own_templates {
-        let mut template_data = data.clone();
-        template_data.insert(
-            "Template".into(),
-            objects::template(&name, &format!("{full_path}/templates")),
-        );
+        let template = objects::template(&name, &format!("{full_path}/templates"));
         templates.push(PreparedTemplate {
             name,
             file,
             render,
-            data: Value::map(template_data),
+            scope: scope.clone(),
+            template,
             values_path: values_path.to_vec(),
         });
     }
     templates.extend(nested);
-    data
+    scope
+}
+
+impl PreparedTemplate {
+    /// The template's `.`: its chart's scope with `.Template` set to this
+    /// template, which Helm writes into the shared scope before each render.
+    pub fn dot(&self) -> Value {
+        if let Value::Map(scope) = &self.scope {
+            scope
+                .borrow_mut()
+                .insert("Template".into(), self.template.clone());
+        }
+        self.scope.clone()
+    }
 }
 
 #[cfg(test)]
@@ -763,7 +784,7 @@ mod tests {
                 ("shop/charts/audit/templates/cm.yaml", true),
             ]
         );
-        let audit = &prepared.templates[5].data;
+        let audit = &prepared.templates[5].dot();
         assert_eq!(
             to_json_text(&field(audit, "Values")),
             r#"{"exports":{"defaults":{"logLevel":"info"}},"global":{"region":"eu-west"},"settings":{"format":"json"}}"#
@@ -779,11 +800,14 @@ mod tests {
             field(&field(audit, "Template"), "BasePath"),
             Value::string("shop/charts/audit/templates")
         );
-        let root = &prepared.templates[2].data;
+        let root = &prepared.templates[2].dot();
         let Value::Map(subcharts) = field(root, "Subcharts") else {
             panic!()
         };
-        assert_eq!(subcharts.borrow().keys().cloned().collect::<Vec<_>>(), ["audit", "cache"]);
+        assert_eq!(
+            subcharts.borrow().keys().cloned().collect::<Vec<_>>(),
+            ["audit", "cache"]
+        );
         assert_eq!(
             field(&field(root, "Release"), "Name"),
             Value::string("release-name")
@@ -903,7 +927,7 @@ mod tests {
                 (
                     t.name.as_str(),
                     t.render,
-                    to_json_text(&field(&t.data, "Values")),
+                    to_json_text(&field(&t.scope, "Values")),
                 )
             })
             .collect();

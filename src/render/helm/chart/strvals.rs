@@ -384,8 +384,11 @@ mod tests {
     fn json(value: &Value) -> String {
         match value {
             Value::Map(m) => {
-                let parts: Vec<String> =
-                    m.borrow().iter().map(|(k, v)| format!("{k}:{}", json(v))).collect();
+                let parts: Vec<String> = m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| format!("{k}:{}", json(v)))
+                    .collect();
                 format!("{{{}}}", parts.join(","))
             }
             Value::List(items) => {

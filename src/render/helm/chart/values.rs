@@ -177,9 +177,13 @@ pub fn coalesce_tables(
                 dst.insert(key.clone(), default.clone());
             }
             Some(Value::Map(existing)) => match default {
-                Value::Map(defaults) => {
-                    coalesce_tables(&mut existing.make_mut(), &defaults.entries(), merge, warnings, &full)
-                }
+                Value::Map(defaults) => coalesce_tables(
+                    &mut existing.make_mut(),
+                    &defaults.entries(),
+                    merge,
+                    warnings,
+                    &full,
+                ),
                 Value::Nil => {}
                 _ => warnings.push(format!(
                     "warning: cannot overwrite table with non table for {full} ({default:?})"
@@ -284,9 +288,13 @@ fn coalesce_values(
                 }
             }
             Some(Value::Map(existing)) => match default {
-                Value::Map(defaults) => {
-                    coalesce_tables(&mut existing.make_mut(), &defaults.entries(), merge, warnings, &full)
-                }
+                Value::Map(defaults) => coalesce_tables(
+                    &mut existing.make_mut(),
+                    &defaults.entries(),
+                    merge,
+                    warnings,
+                    &full,
+                ),
                 _ => warnings.push(format!("warning: skipped value for {full}: Not a table.")),
             },
             Some(_) => {}
@@ -373,7 +381,8 @@ pub(crate) mod tests_support {
         match value {
             Value::Map(m) => {
                 let parts: Vec<String> = m
-                    .borrow().iter()
+                    .borrow()
+                    .iter()
                     .map(|(k, v)| format!("{k:?}:{}", to_json_text(v)))
                     .collect();
                 format!("{{{}}}", parts.join(","))
@@ -422,7 +431,8 @@ mod tests {
         match value {
             Value::Map(m) => {
                 let parts: Vec<String> = m
-                    .borrow().iter()
+                    .borrow()
+                    .iter()
                     .map(|(k, v)| format!("{k:?}:{}", to_json(v)))
                     .collect();
                 format!("{{{}}}", parts.join(","))

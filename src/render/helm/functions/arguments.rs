@@ -2,7 +2,6 @@
 //! against a function's declared parameter types, and the `cast`-style
 //! conversions Sprig applies to its `interface{}` parameters.
 
-
 use super::super::value::{Map, MapRef, Value};
 
 /// Go's message for a call with the wrong number of arguments.

@@ -81,7 +81,9 @@ fn unset(_: &Env, args: &[Value]) -> Result<Value, String> {
 /// Vigie refuses to build the cycle so every walk over a value ends.
 fn refuse_cycle(map: &MapRef, value: &Value) -> Result<(), String> {
     if value.contains_map(map) {
-        return Err("a map cannot contain itself (Vigie does not render cyclic values)".to_string());
+        return Err(
+            "a map cannot contain itself (Vigie does not render cyclic values)".to_string(),
+        );
     }
     Ok(())
 }

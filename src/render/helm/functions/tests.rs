@@ -1418,7 +1418,11 @@ mod toml {
         let Value::Map(map) = call("fromToml", &[s("a = ")]).unwrap() else {
             panic!()
         };
-        assert!(map.borrow()["Error"].to_string().starts_with("toml: line 0: "));
+        assert!(
+            map.borrow()["Error"]
+                .to_string()
+                .starts_with("toml: line 0: ")
+        );
     }
 
     #[test]

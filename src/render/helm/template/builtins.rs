@@ -124,6 +124,9 @@ fn joined(args: &[Value]) -> String {
 }
 
 fn length(item: &Value) -> Result<i64, String> {
+    if let Some(collection) = item.object_collection() {
+        return length(&collection);
+    }
     match item {
         Value::Nil => Err("len of nil pointer".to_string()),
         Value::String(s) => Ok(s.len() as i64),
@@ -158,6 +161,9 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
     }
     let mut item = item.clone();
     for index in indexes {
+        if let Some(collection) = item.object_collection() {
+            item = collection;
+        }
         item = match &item {
             Value::Nil => return Err("index of nil pointer".to_string()),
             Value::List(items) => {

@@ -258,7 +258,8 @@ impl<'s> Exec<'s> {
             root: false,
             boxed: true,
         };
-        let items: Vec<(Tracked, Tracked)> = match &value.value {
+        let collection = value.value.object_collection();
+        let items: Vec<(Tracked, Tracked)> = match collection.as_ref().unwrap_or(&value.value) {
             Value::List(items) => items
                 .iter()
                 .enumerate()
@@ -585,7 +586,11 @@ impl<'s> Exec<'s> {
                     if has_args {
                         return Err(error(format!("{name} is not a method but has arguments")));
                     }
-                    let value = entries.borrow().get(name.as_str()).cloned().unwrap_or_default();
+                    let value = entries
+                        .borrow()
+                        .get(name.as_str())
+                        .cloned()
+                        .unwrap_or_default();
                     let path = if current.root && name == "Values" {
                         Some(Rc::from(Vec::new()))
                     } else {
@@ -1077,4 +1082,3 @@ fn last_operand(pipe: &Pipe) -> (usize, &dyn fmt::Display) {
         None => (pipe.pos, pipe),
     }
 }
-

@@ -1223,3 +1223,82 @@ fn tpl_of_empty_text_inside_tpl_renders_nothing() {
         "xy"
     );
 }
+
+#[test]
+fn maps_are_shared_by_every_value_holding_them() {
+    // Each expected text is what helm v3.17.3 printed for the template.
+    let cases = [
+        // Two variables holding `.Values.m` see one change.
+        (
+            r#"{{- $a := .Values.m }}{{ $b := .Values.m }}{{ $_ := set $a "x" 1 }}{{ $b.x }} {{ .Values.m.x }}"#,
+            "1 1",
+        ),
+        // A list holds the map itself, not a copy.
+        (
+            r#"{{- $d := dict "a" 1 }}{{ $l := list $d }}{{ $_ := set $d "b" 2 }}{{ index $l 0 | toJson }}"#,
+            r#"{"a":1,"b":2}"#,
+        ),
+        // `merge` stores the source's nested maps: they become shared.
+        (
+            r#"{{- $a := dict "x" (dict "y" 1) }}{{ $b := merge (dict) $a }}{{ $_ := set $b.x "z" 2 }}{{ toJson $a }}"#,
+            r#"{"x":{"y":1,"z":2}}"#,
+        ),
+        (
+            r#"{{- $a := dict "k" 1 }}{{ $_ := merge $a $a }}{{ toJson $a }}"#,
+            r#"{"k":1}"#,
+        ),
+        // `pick` and `deepCopy` make new maps.
+        (
+            r#"{{- $x := pick .Values.m "k" }}{{ $_ := set $x "n" 1 }}{{ toJson .Values.m }}"#,
+            r#"{"k":"v"}"#,
+        ),
+        (
+            r#"{{- $x := .Values.m | deepCopy }}{{ $_ := set $x "n" 1 }}{{ toJson .Values.m }}"#,
+            r#"{"k":"v"}"#,
+        ),
+        (
+            r#"{{- $_ := set .Values "s" "changed" }}{{ .Values.s }}"#,
+            "changed",
+        ),
+        // A range element that is a map is the map itself.
+        (
+            r#"{{- range .Values.nested.list }}{{ if . }}{{ $_ := set . "seen" true }}{{ end }}{{ end }}{{ toJson .Values.nested }}"#,
+            r#"{"list":[{"name":"x","seen":true},null]}"#,
+        ),
+        (
+            r#"{{- $x := .Values.missing }}{{ $_ := set $x "k" "v" }}"#,
+            "ERROR template: t:1:37: executing \"t\" at <set $x \"k\" \"v\">: error calling set: assignment to entry in nil map",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(render_with_library(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn an_included_template_changes_the_maps_it_is_given() {
+    let mut set = TemplateSet::new(crate::render::helm::functions::all());
+    set.add(
+        "t",
+        FILE,
+        r#"{{- $ctx := dict "keep" 1 "drop" 2 }}{{ $_ := include "mutate" $ctx }}{{ include "values" $ }}{{ toJson $ctx }} {{ .Values.fromhelper }}"#,
+    )
+    .unwrap();
+    set.add(
+        "h",
+        HELPERS,
+        r#"{{- define "mutate" }}{{ $_ := set . "touched" "yes" }}{{ $_ := unset . "drop" }}{{ end }}{{ define "values" }}{{ $_ := set .Values "fromhelper" "yes" }}{{ end }}"#,
+    )
+    .unwrap();
+    let out = set.render("t", &data(), &Env::default()).unwrap();
+    // helm v3.17.3: `{"keep":1,"touched":"yes"} yes`.
+    assert_eq!(out.text, r#"{"keep":1,"touched":"yes"} yes"#);
+}
+
+#[test]
+fn a_map_cannot_be_made_to_contain_itself() {
+    // Go accepts the cycle (and never finishes printing it); Vigie refuses
+    // it so that no walk over a value runs forever.
+    let out = render_with_library(r#"{{- $d := dict }}{{ $_ := set $d "l" (list $d) }}ok"#);
+    assert!(out.contains("a map cannot contain itself"), "{out}");
+}
