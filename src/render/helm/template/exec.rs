@@ -831,7 +831,15 @@ impl<'s> Exec<'s> {
                 generated,
             } => {
                 let plain: Vec<Value> = values.iter().map(|v| v.value.clone()).collect();
-                let value = function(self.env, &plain).map_err(|m| call_error(self, frame, m))?;
+                let value = function(self.env, &plain).map_err(|message| {
+                    let call = Call {
+                        name,
+                        ident,
+                        cmd,
+                        args,
+                    };
+                    self.library_error(frame, &call, &values, message)
+                })?;
                 Tracked {
                     value,
                     path: if *generated {
@@ -886,6 +894,52 @@ impl<'s> Exec<'s> {
             }
         };
         Ok(result)
+    }
+
+    /// A library function's error as Go reports it. Go checks the argument
+    /// count and types before calling: a wrong count is reported at the
+    /// function's name, a wrong type at the argument (a literal as
+    /// `expected string; found 1`), both without `error calling NAME: `.
+    fn library_error(
+        &self,
+        frame: &Frame<'_>,
+        call: &Call<'_>,
+        values: &[Tracked],
+        message: String,
+    ) -> TemplateError {
+        let call_error = || {
+            self.error(
+                frame,
+                call.cmd.pos,
+                call.cmd,
+                format!("error calling {}: {message}", call.name),
+            )
+        };
+        if !crate::render::helm::functions::is_argument_error(&message) {
+            return call_error();
+        }
+        if message.starts_with("wrong number of args for ") {
+            return self.error(frame, call.ident.pos, call.ident, message);
+        }
+        if let Some(types) = message.strip_prefix("wrong type for value; expected ")
+            && let Some((expected, got)) = types.split_once("; got ")
+            // The function names the type, not the argument: Go reports the
+            // first argument that fails, so the first of that type.
+            && let Some(index) = values.iter().position(|v| match &v.value {
+                Value::Nil => got == "interface {}",
+                other => other.type_name() == got,
+            })
+        {
+            return match call.args.get(index) {
+                Some(operand) => {
+                    let message = literal_type_error(expected, operand).unwrap_or(message);
+                    self.error(frame, operand.pos, operand, message)
+                }
+                // The value piped in.
+                None => self.error(frame, call.ident.pos, call.ident, message),
+            };
+        }
+        call_error()
     }
 
     /// Helm's `include`: the named template rendered to a string.
@@ -1026,6 +1080,34 @@ impl<'s> Exec<'s> {
             helm_detail: None,
         }
     }
+}
+
+/// A function call being evaluated, for its error messages.
+struct Call<'a> {
+    name: &'a str,
+    ident: &'a Operand,
+    cmd: &'a Command,
+    args: &'a [Operand],
+}
+
+/// Go's error for a literal argument of the wrong type (`evalArg`): the
+/// literal is checked against the parameter's kind before any call.
+fn literal_type_error(expected: &str, operand: &Operand) -> Option<String> {
+    if !matches!(
+        operand.kind,
+        OperandKind::Number { .. } | OperandKind::Bool(_) | OperandKind::String { .. }
+    ) {
+        return None;
+    }
+    let kind = match expected {
+        "string" => "string",
+        "int" | "int64" | "int32" | "int16" | "int8" | "uint" | "uint64" | "uint32" | "uint16"
+        | "uint8" => "integer",
+        "float64" | "float32" => "float",
+        "bool" => "bool",
+        _ => return Some(format!("can't handle {operand} for arg of type {expected}")),
+    };
+    Some(format!("expected {kind}; found {operand}"))
 }
 
 fn extend(path: &ValuesPath, key: String) -> ValuesPath {

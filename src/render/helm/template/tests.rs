@@ -1302,3 +1302,62 @@ fn a_map_cannot_be_made_to_contain_itself() {
     let out = render_with_library(r#"{{- $d := dict }}{{ $_ := set $d "l" (list $d) }}ok"#);
     assert!(out.contains("a map cannot contain itself"), "{out}");
 }
+
+#[test]
+fn argument_errors_are_reported_as_go_checks_them() {
+    // The expected texts are what helm v3.17.3 printed.
+    let cases = [
+        (
+            "{{ upper }}",
+            "template: t:1:3: executing \"t\" at <upper>: wrong number of args for upper: want 1 got 0",
+        ),
+        (
+            "{{ upper \"a\" \"b\" }}",
+            "template: t:1:3: executing \"t\" at <upper>: wrong number of args for upper: want 1 got 2",
+        ),
+        (
+            "{{ upper 1 }}",
+            "template: t:1:9: executing \"t\" at <1>: expected string; found 1",
+        ),
+        (
+            "{{ trunc \"a\" \"b\" }}",
+            "template: t:1:9: executing \"t\" at <\"a\">: expected integer; found \"a\"",
+        ),
+        (
+            "{{ list 1 | join }}",
+            "template: t:1:12: executing \"t\" at <join>: wrong number of args for join: want 2 got 1",
+        ),
+        (
+            "{{ .Values.nested | upper }}",
+            "template: t:1:20: executing \"t\" at <upper>: wrong type for value; expected string; got map[string]interface {}",
+        ),
+        (
+            "{{ $x := 1 }}{{ upper $x }}",
+            "template: t:1:22: executing \"t\" at <$x>: wrong type for value; expected string; got int",
+        ),
+        (
+            "{{ hasKey 1 \"a\" }}",
+            "template: t:1:10: executing \"t\" at <1>: can't handle 1 for arg of type map[string]interface {}",
+        ),
+        (
+            "{{ trunc 1.5 \"abc\" }}",
+            "template: t:1:9: executing \"t\" at <1.5>: expected integer; found 1.5",
+        ),
+        (
+            "{{ div 1 0 }}",
+            "template: t:1:3: executing \"t\" at <div 1 0>: error calling div: runtime error: integer divide by zero",
+        ),
+    ];
+    let mut set = TemplateSet::new(crate::render::helm::functions::all());
+    for (i, (text, expected)) in cases.into_iter().enumerate() {
+        let name = format!("case{i}");
+        set.add(&name, FILE, text).unwrap();
+        let values = serde_json::json!({"nested": {"a": 1}});
+        let mut root = Map::new();
+        root.insert("Values".into(), from_json(&values));
+        let error = set
+            .render(&name, &Value::map(root), &Env::default())
+            .unwrap_err();
+        assert_eq!(error.message.replace(&name, "t"), expected, "{text}");
+    }
+}
