@@ -36,6 +36,18 @@ const fn def(name: &'static str, function: Function) -> FunctionDef {
     }
 }
 
+/// Whether the function's parameter at `index` is a Go
+/// `map[string]interface{}` (which a nil read from a map field cannot fill:
+/// Go rejects it before the call).
+pub fn takes_map_at(name: &str, index: usize) -> bool {
+    match name {
+        "set" | "unset" | "hasKey" | "pick" | "omit" | "values" | "get" | "urlJoin" => index == 0,
+        "keys" | "merge" | "mustMerge" | "mergeOverwrite" | "mustMergeOverwrite" => true,
+        "pluck" => index >= 1,
+        _ => false,
+    }
+}
+
 fn dict(_: &Env, args: &[Value]) -> Result<Value, String> {
     let mut map = Map::new();
     for pair in args.chunks(2) {

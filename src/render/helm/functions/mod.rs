@@ -27,6 +27,7 @@ mod strings;
 mod toml;
 mod yaml;
 
+pub use dicts::takes_map_at;
 #[cfg(test)]
 mod tests;
 

@@ -830,6 +830,23 @@ impl<'s> Exec<'s> {
                 function,
                 generated,
             } => {
+                // A nil read from a map field is an `interface{}` that Go
+                // cannot pass as a map; through a variable or a pipe it is a
+                // nil map, which the function receives.
+                for (i, operand) in args.iter().enumerate() {
+                    if matches!(values[i].value, Value::Nil)
+                        && reads_field(operand)
+                        && crate::render::helm::functions::takes_map_at(name, i)
+                    {
+                        return Err(self.error(
+                            frame,
+                            operand.pos,
+                            operand,
+                            "wrong type for value; expected map[string]interface {}; got interface {}"
+                                .to_string(),
+                        ));
+                    }
+                }
                 let plain: Vec<Value> = values.iter().map(|v| v.value.clone()).collect();
                 let value = function(self.env, &plain).map_err(|message| {
                     let call = Call {
@@ -930,12 +947,33 @@ impl<'s> Exec<'s> {
                 other => other.type_name() == got,
             })
         {
+            let nil = matches!(values[index].value, Value::Nil);
             return match call.args.get(index) {
+                Some(operand) if nil && matches!(operand.kind, OperandKind::Nil) => self.error(
+                    frame,
+                    operand.pos,
+                    operand,
+                    format!("cannot assign nil to {expected}"),
+                ),
+                // A nil that went through a variable or a pipeline lost its
+                // interface type: Go calls it an invalid value.
+                Some(operand) if nil && !reads_field(operand) => self.error(
+                    frame,
+                    operand.pos,
+                    operand,
+                    format!("invalid value; expected {expected}"),
+                ),
                 Some(operand) => {
                     let message = literal_type_error(expected, operand).unwrap_or(message);
                     self.error(frame, operand.pos, operand, message)
                 }
                 // The value piped in.
+                None if nil => self.error(
+                    frame,
+                    call.ident.pos,
+                    call.ident,
+                    format!("invalid value; expected {expected}"),
+                ),
                 None => self.error(frame, call.ident.pos, call.ident, message),
             };
         }
@@ -1088,6 +1126,16 @@ struct Call<'a> {
     ident: &'a Operand,
     cmd: &'a Command,
     args: &'a [Operand],
+}
+
+/// Whether the operand reads a field (`.a.b`, `$x.a`, `(…).a`): a nil it
+/// yields keeps Go's `interface {}` type.
+fn reads_field(operand: &Operand) -> bool {
+    match &operand.kind {
+        OperandKind::Field(_) | OperandKind::Chain(..) => true,
+        OperandKind::Variable(_, fields) => !fields.is_empty(),
+        _ => false,
+    }
 }
 
 /// Go's error for a literal argument of the wrong type (`evalArg`): the

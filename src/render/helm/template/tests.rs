@@ -1347,6 +1347,31 @@ fn argument_errors_are_reported_as_go_checks_them() {
             "{{ div 1 0 }}",
             "template: t:1:3: executing \"t\" at <div 1 0>: error calling div: runtime error: integer divide by zero",
         ),
+        // Nils: from a map field, through a variable or a pipe, literal.
+        (
+            "{{ upper .Values.missing }}",
+            "template: t:1:16: executing \"t\" at <.Values.missing>: wrong type for value; expected string; got interface {}",
+        ),
+        (
+            "{{ .Values.missing | upper }}",
+            "template: t:1:21: executing \"t\" at <upper>: invalid value; expected string",
+        ),
+        (
+            "{{ $x := .Values.missing }}{{ upper $x }}",
+            "template: t:1:36: executing \"t\" at <$x>: invalid value; expected string",
+        ),
+        (
+            "{{ set .Values.missing \"a\" 1 }}",
+            "template: t:1:14: executing \"t\" at <.Values.missing>: wrong type for value; expected map[string]interface {}; got interface {}",
+        ),
+        (
+            "{{ pluck \"a\" .Values.nested .Values.missing }}",
+            "template: t:1:35: executing \"t\" at <.Values.missing>: wrong type for value; expected map[string]interface {}; got interface {}",
+        ),
+        (
+            "{{ upper nil }}",
+            "template: t:1:9: executing \"t\" at <nil>: cannot assign nil to string",
+        ),
     ];
     let mut set = TemplateSet::new(crate::render::helm::functions::all());
     for (i, (text, expected)) in cases.into_iter().enumerate() {
