@@ -66,13 +66,17 @@ pub fn plain_text(value: &Value) -> String {
     }
 }
 
-/// What `json.Marshal` makes of a Go object: a time as RFC 3339 text, a
-/// Sprig certificate as its two fields, a version (or anything else) as its
-/// printed form.
+/// What `json.Marshal` makes of a Go object: a map or slice type as its
+/// elements (`.Files.Glob`, `.Capabilities.APIVersions`), a time as RFC 3339
+/// text, a Sprig certificate as its two fields, a version (or anything else)
+/// as its printed form.
 pub fn object_as_json(value: &Value) -> Value {
     let Value::Object(object) = value else {
         return Value::string(plain_text(value));
     };
+    if let Some(collection) = object.collection() {
+        return collection;
+    }
     match object.type_name() {
         "time.Time" => object
             .method(
