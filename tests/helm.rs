@@ -434,3 +434,29 @@ fn problems_of_the_rendered_yaml_point_at_the_template() {
     );
     assert_eq!(scan.resources.len(), 1);
 }
+
+/// Schema errors come in gojsonschema's order where helm's is fixed: a value's
+/// own errors before its properties', `required` ones in the schema's order
+/// (helm 3.17.3 printed these lines; it orders sibling properties randomly,
+/// Vigie by key).
+#[test]
+fn schema_errors_come_in_helm_order() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/helm"))
+        .args(["render", "schema-order"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.ends_with(concat!(
+            "schema-order:\n",
+            "- (root): q is required\n",
+            "- (root): p is required\n",
+            "- a: Invalid type. Expected: string, given: integer\n",
+            "- c: z is required\n",
+            "- c: y is required\n",
+        )),
+        "{stderr}"
+    );
+}

@@ -519,11 +519,17 @@ fn validate(scope: &Scope<'_>, values: &Map) -> Vec<(String, Vec<String>)> {
         let instance = to_json(&Value::map(values.clone()));
         match jsonschema::validator_for(schema) {
             Ok(validator) => {
-                let mut errors: Vec<String> = validator
+                let mut errors: Vec<(SchemaErrorOrder, String)> = validator
                     .iter_errors(&instance)
-                    .flat_map(|e| schema_messages(&e))
+                    .flat_map(|e| {
+                        let order = SchemaErrorOrder::of(&e, schema);
+                        schema_messages(&e)
+                            .into_iter()
+                            .map(move |m| (order.clone(), m))
+                    })
                     .collect();
                 errors.sort();
+                let errors: Vec<String> = errors.into_iter().map(|(_, m)| m).collect();
                 if !errors.is_empty() {
                     failures.push((scope.name.clone(), errors));
                 }
@@ -539,6 +545,41 @@ fn validate(scope: &Scope<'_>, values: &Map) -> Vec<(String, Vec<String>)> {
         failures.extend(validate(sub, &sub_values));
     }
     failures
+}
+
+/// Where Helm (gojsonschema) prints a schema error, as far as its order is
+/// fixed: a value's own errors before its properties' (`required` ones in the
+/// order the schema lists them), array items in index order. Helm visits
+/// sibling properties in Go's random map order; Vigie uses key order.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct SchemaErrorOrder {
+    /// The instance path: an index sorts by number, a key by text.
+    path: Vec<(u64, String)>,
+    /// The position in the schema's `required` list; other errors after.
+    rank: usize,
+}
+
+impl SchemaErrorOrder {
+    fn of(error: &jsonschema::ValidationError<'_>, schema: &serde_json::Value) -> Self {
+        let pointer = error.instance_path().as_str().to_string();
+        let path = pointer
+            .split('/')
+            .skip(1)
+            .map(|segment| {
+                let key = segment.replace("~1", "/").replace("~0", "~");
+                (key.parse::<u64>().unwrap_or(u64::MAX), key)
+            })
+            .collect();
+        let rank = match error.kind() {
+            jsonschema::error::ValidationErrorKind::Required { property } => schema
+                .pointer(error.schema_path().as_str())
+                .and_then(serde_json::Value::as_array)
+                .and_then(|list| list.iter().position(|p| p == property))
+                .unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        };
+        SchemaErrorOrder { path, rank }
+    }
 }
 
 /// One schema error in gojsonschema's words, which Helm prints:
