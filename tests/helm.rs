@@ -255,7 +255,7 @@ fn render_matches_helm_template() {
         assert_eq!(actual, expected, "{name}");
         compared += 1;
     }
-    assert_eq!(compared, 11);
+    assert_eq!(compared, 12);
 }
 
 fn vigie_render(args: &[&str]) -> std::process::Output {
@@ -492,4 +492,30 @@ fn problems_of_the_rendered_yaml_point_at_the_template() {
             .all(|d| d.code != DiagnosticCode::HelmRender)
     );
     assert_eq!(scan.resources.len(), 1);
+}
+
+/// Schema errors come in gojsonschema's order where helm's is fixed: a value's
+/// own errors before its properties', `required` ones in the schema's order
+/// (helm 3.17.3 printed these lines; it orders sibling properties randomly,
+/// Vigie by key).
+#[test]
+fn schema_errors_come_in_helm_order() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/helm"))
+        .args(["render", "schema-order"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.ends_with(concat!(
+            "schema-order:\n",
+            "- (root): q is required\n",
+            "- (root): p is required\n",
+            "- a: Invalid type. Expected: string, given: integer\n",
+            "- c: z is required\n",
+            "- c: y is required\n",
+        )),
+        "{stderr}"
+    );
 }

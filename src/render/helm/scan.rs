@@ -100,7 +100,7 @@ pub fn render_loaded(
         .enumerate()
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
-    for name in names {
+    for &name in &names {
         let template = &prepared.templates[by_name[name]];
         let text = sources.get(template.file).text.clone();
         if let Err(error) = set.add(name, template.file, &text) {
@@ -114,10 +114,24 @@ pub fn render_loaded(
         return out;
     }
     let env = Env::default();
+    // Helm renders in its parse order, all templates of a chart sharing one
+    // scope: what a template changes in `.Values` the later ones see.
+    let mut results: Vec<Option<Result<Output, TemplateError>>> =
+        prepared.templates.iter().map(|_| None).collect();
+    for &name in &names {
+        let index = by_name[name];
+        let template = &prepared.templates[index];
+        if template.render {
+            results[index] = Some(set.render(&template.name, &template.dot(), &env));
+        }
+    }
     let mut rendered = Vec::new();
     let mut outputs = Vec::new();
-    for template in prepared.templates.iter().filter(|t| t.render) {
-        match set.render(&template.name, &template.data, &env) {
+    for (template, result) in prepared.templates.iter().zip(results) {
+        let Some(result) = result else {
+            continue;
+        };
+        match result {
             Ok(output) => {
                 rendered.push(RenderedTemplate {
                     name: template.name.clone(),
@@ -186,15 +200,15 @@ pub fn render_loaded(
         for mut document in loaded.documents {
             document.index = *index;
             let mut value_sources = Vec::new();
-            let values = match &template.data {
-                ChartValue::Map(data) => data.get("Values"),
+            let values = match &template.scope {
+                ChartValue::Map(scope) => scope.borrow().get("Values").cloned(),
                 _ => None,
             };
             mapper.map_node(
                 &mut document.root,
                 &mut String::new(),
                 None,
-                values,
+                values.as_ref(),
                 &mut |at, path, field| {
                     if let Some((from, values_path)) =
                         winning_origin(&prepared.origins, &template.values_path, path)
@@ -279,10 +293,10 @@ fn winning_origin(
 }
 
 /// The value at `path` of a chart's values, if any.
-fn value_at<'v>(values: &'v ChartValue, path: &[String]) -> Option<&'v ChartValue> {
-    path.iter().try_fold(values, |value, key| match value {
-        ChartValue::Map(map) => map.get(key),
-        ChartValue::List(items) => items.get(key.parse::<usize>().ok()?),
+fn value_at(values: &ChartValue, path: &[String]) -> Option<ChartValue> {
+    path.iter().try_fold(values.clone(), |value, key| match &value {
+        ChartValue::Map(map) => map.borrow().get(key).cloned(),
+        ChartValue::List(items) => items.get(key.parse::<usize>().ok()?).cloned(),
         _ => None,
     })
 }
@@ -603,7 +617,7 @@ impl<'a> SpanMapper<'a> {
             let held = block.as_ref().filter(|(_, path)| {
                 values
                     .and_then(|values| value_at(values, path))
-                    .is_some_and(|value| same_value(node, value))
+                    .is_some_and(|value| same_value(node, &value))
             });
             if let Some((_, path)) = held {
                 found(span, path, Some(field));

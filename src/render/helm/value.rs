@@ -5,13 +5,69 @@
 //! `1e+06` — while numbers written in templates and returned by functions
 //! such as `len` or `int` are Go `int`s (`Int`). Maps iterate in key order, as
 //! Go's `range` and `fmt` do.
+//!
+//! Go maps are references: `set`, `unset` and `merge` change a map in place
+//! and every value holding it sees the change, so [`MapRef`] is shared and
+//! mutable. Lists (Go slices) are never changed in place by a template
+//! function, so they stay immutable. Maps never contain themselves:
+//! [`Value::contains_map`] lets the mutating functions refuse a cycle, so
+//! every walk over a value ends.
 
+use std::cell::{Ref, RefCell, RefMut};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
-/// A map of a template's world (`map[string]interface{}`).
+/// The entries of a map of a template's world (`map[string]interface{}`).
 pub type Map = BTreeMap<String, Value>;
+
+/// A Go map: shared by every value holding it, so a change made through one
+/// holder is seen by all.
+#[derive(Clone, Default)]
+pub struct MapRef(Rc<RefCell<Map>>);
+
+impl MapRef {
+    /// A new map, not shared with any other.
+    pub fn new(entries: Map) -> Self {
+        MapRef(Rc::new(RefCell::new(entries)))
+    }
+
+    /// Reads the entries. Borrows end before any function that could change
+    /// a map runs, so this never conflicts with [`MapRef::borrow_mut`].
+    pub fn borrow(&self) -> Ref<'_, Map> {
+        self.0.borrow()
+    }
+
+    /// Changes the entries in place (`set`, `unset`, `merge`).
+    pub fn borrow_mut(&self) -> RefMut<'_, Map> {
+        self.0.borrow_mut()
+    }
+
+    /// Whether both are the same Go map.
+    pub fn same(&self, other: &MapRef) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Changes the entries of this holder only: a map other holders share is
+    /// copied first. For code that builds values before a template sees them
+    /// (values coalescing), where sharing is an implementation detail.
+    pub fn make_mut(&mut self) -> RefMut<'_, Map> {
+        if Rc::strong_count(&self.0) > 1 {
+            *self = MapRef::new(self.entries());
+        }
+        self.0.borrow_mut()
+    }
+
+    /// The entries, copied only when another holder shares them.
+    pub fn into_entries(self) -> Map {
+        Rc::try_unwrap(self.0).map_or_else(|shared| shared.borrow().clone(), RefCell::into_inner)
+    }
+
+    /// A copy of the entries (the nested maps stay shared).
+    pub fn entries(&self) -> Map {
+        self.0.borrow().clone()
+    }
+}
 
 /// A Go value.
 #[derive(Clone, Default)]
@@ -29,8 +85,8 @@ pub enum Value {
     Bytes(Rc<[u8]>),
     /// `[]interface{}`.
     List(Rc<Vec<Value>>),
-    /// `map[string]interface{}`.
-    Map(Rc<Map>),
+    /// `map[string]interface{}`, shared (see [`MapRef`]).
+    Map(MapRef),
     /// A Go struct or typed value with fields and methods (`.Release`,
     /// `.Chart`, `.Capabilities`, `.Files`, a semver version).
     Object(Rc<dyn GoObject>),
@@ -47,6 +103,13 @@ pub trait GoObject {
     fn method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>>;
     /// What `{{ . }}` and `%v` print.
     fn display(&self) -> String;
+    /// Its elements as a [`Value::Map`] or [`Value::List`] when the Go type
+    /// is a map or a slice (`.Files` and `.Files.Glob`'s `engine.files`,
+    /// `.Capabilities.APIVersions`), which Go's `if`, `len`, `range` and
+    /// `index` then treat as such.
+    fn collection(&self) -> Option<Value> {
+        None
+    }
 }
 
 impl Value {
@@ -59,7 +122,34 @@ impl Value {
     }
 
     pub fn map(entries: Map) -> Value {
-        Value::Map(Rc::new(entries))
+        Value::Map(MapRef::new(entries))
+    }
+
+    /// Whether `map` is this value or is reachable from it through maps and
+    /// lists: storing this value into `map` would make a cycle.
+    pub fn contains_map(&self, map: &MapRef) -> bool {
+        match self {
+            Value::Map(inner) => {
+                inner.same(map) || inner.borrow().values().any(|v| v.contains_map(map))
+            }
+            Value::List(items) => items.iter().any(|v| v.contains_map(map)),
+            _ => false,
+        }
+    }
+
+    /// Sprig's `deepCopy`: the same value with every map and list copied, so
+    /// changing the copy leaves the original alone.
+    pub fn deep_copy(&self) -> Value {
+        match self {
+            Value::Map(map) => Value::map(
+                map.borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy()))
+                    .collect(),
+            ),
+            Value::List(items) => Value::list(items.iter().map(Value::deep_copy).collect()),
+            other => other.clone(),
+        }
     }
 
     /// Go's truth (`if`, `and`, `or`, `not`, `default`): false, 0, nil, and
@@ -73,8 +163,17 @@ impl Value {
             Value::String(s) => !s.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
             Value::List(items) => !items.is_empty(),
-            Value::Map(entries) => !entries.is_empty(),
-            Value::Object(_) => true,
+            Value::Map(entries) => !entries.borrow().is_empty(),
+            Value::Object(object) => object.collection().is_none_or(|c| c.is_true()),
+        }
+    }
+
+    /// The map or list a Go object of map or slice type holds (see
+    /// [`GoObject::collection`]); `None` for other values.
+    pub fn object_collection(&self) -> Option<Value> {
+        match self {
+            Value::Object(object) => object.collection(),
+            _ => None,
         }
     }
 
@@ -134,7 +233,7 @@ impl fmt::Display for Value {
             }
             Value::Map(entries) => {
                 f.write_str("map[")?;
-                for (i, (key, value)) in entries.iter().enumerate() {
+                for (i, (key, value)) in entries.borrow().iter().enumerate() {
                     if i > 0 {
                         f.write_str(" ")?;
                     }
@@ -169,7 +268,7 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
-            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a.same(b) || *a.borrow() == *b.borrow(),
             _ => false,
         }
     }

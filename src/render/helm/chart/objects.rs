@@ -292,6 +292,12 @@ impl GoObject for ApiVersions {
     fn display(&self) -> String {
         format!("[{}]", self.0.join(" "))
     }
+    /// A `chartutil.VersionSet` is a `[]string`.
+    fn collection(&self) -> Option<Value> {
+        Some(Value::list(
+            self.0.iter().map(|v| Value::string(v.as_str())).collect(),
+        ))
+    }
 }
 
 /// Parses `--kube-version` like Helm (`1.30`, `v1.30.2`): the normalized
@@ -616,6 +622,15 @@ impl GoObject for Files {
             .collect();
         format!("map[{}]", parts.join(" "))
     }
+    /// `engine.files` is a `map[string][]byte`.
+    fn collection(&self) -> Option<Value> {
+        Some(Value::map(
+            self.files
+                .iter()
+                .map(|(path, bytes)| (path.clone(), Value::Bytes(Rc::from(bytes.as_slice()))))
+                .collect(),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -810,14 +825,17 @@ mod tests {
         let Value::Map(r) = release("web", "prod", false) else {
             panic!()
         };
-        assert_eq!(r["Revision"], Value::Int(1));
-        assert_eq!(r["Service"], Value::string("Helm"));
+        assert_eq!(r.borrow()["Revision"], Value::Int(1));
+        assert_eq!(r.borrow()["Service"], Value::string("Helm"));
         let Value::Map(t) = template(
             "shop/charts/cache/templates/a/svc.yaml",
             "shop/charts/cache/templates",
         ) else {
             panic!()
         };
-        assert_eq!(t["BasePath"], Value::string("shop/charts/cache/templates"));
+        assert_eq!(
+            t.borrow()["BasePath"],
+            Value::string("shop/charts/cache/templates")
+        );
     }
 }

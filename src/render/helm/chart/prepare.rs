@@ -146,8 +146,13 @@ pub struct PreparedTemplate {
     /// False for partials (`_*`), `NOTES.txt` and library charts' templates,
     /// which are parsed only.
     pub render: bool,
-    /// The template's `.` (`.Values`, `.Release`, `.Chart`, …).
-    pub data: Value,
+    /// Its chart's scope (`.Values`, `.Release`, `.Chart`, …), one map that
+    /// every template of the chart shares, as in Helm: a template that
+    /// changes it (`set . "x" 1`, `set .Values …`) changes it for the
+    /// templates rendered after it. See [`PreparedTemplate::dot`].
+    pub scope: Value,
+    /// Its `.Template` (`Name`, `BasePath`).
+    pub template: Value,
     /// Where its `.Values` sits in the root chart's values (`[]` for the
     /// root chart, `["sub"]` for a subchart): prefix it to a path before
     /// looking it up in [`Prepared::origins`].
@@ -372,13 +377,13 @@ fn record_paths(map: &Map, prefix: &mut Vec<String>, span: Span, origins: &mut V
         prefix.push(key.clone());
         origins.insert(prefix.clone(), span);
         match value {
-            Value::Map(inner) => record_paths(inner, prefix, span, origins),
+            Value::Map(inner) => record_paths(&inner.borrow(), prefix, span, origins),
             Value::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     prefix.push(i.to_string());
                     origins.insert(prefix.clone(), span);
                     if let Value::Map(inner) = item {
-                        record_paths(inner, prefix, span, origins);
+                        record_paths(&inner.borrow(), prefix, span, origins);
                     }
                     prefix.pop();
                 }
@@ -463,7 +468,7 @@ fn build_scope<'a>(chart: &'a Chart, name: String, diagnostics: &mut Vec<Diagnos
 /// resolved in the coalesced values; disabled subcharts are dropped.
 fn apply_enabled(scope: &mut Scope<'_>, all_values: &Map, path: &str) {
     let tags = match all_values.get("tags") {
-        Some(Value::Map(tags)) => tags.as_ref().clone(),
+        Some(Value::Map(tags)) => tags.entries(),
         _ => Map::new(),
     };
     for dependency in &mut scope.metadata.dependencies {
@@ -506,7 +511,7 @@ fn dependency_enabled(dependency: &Dependency, tags: &Map, all_values: &Map, pat
         if let Some(Value::Bool(value)) =
             values::path_value(all_values, &format!("{path}{condition}"))
         {
-            return *value;
+            return value;
         }
     }
     enabled
@@ -537,7 +542,7 @@ fn apply_imports(scope: &mut Scope<'_>, warnings: &mut Vec<String>) {
             let source = format!("{}.{child}", dependency.name);
             match values::path_value(&merged, &source) {
                 Some(Value::Map(table)) => {
-                    let placed = path_to_map(&parent, table.as_ref().clone());
+                    let placed = path_to_map(&parent, table.entries());
                     values::coalesce_tables(&mut imported, &placed, true, warnings, "");
                 }
                 _ => warnings.push(format!(
@@ -566,7 +571,7 @@ fn path_to_map(path: &str, table: Map) -> Map {
         value = Value::map(outer);
     }
     match value {
-        Value::Map(map) => Rc::unwrap_or_clone(map),
+        Value::Map(map) => map.into_entries(),
         _ => Map::new(),
     }
 }
@@ -619,9 +624,12 @@ fn to_json(value: &Value) -> serde_json::Value {
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::Bytes(b) => serde_json::Value::String(String::from_utf8_lossy(b).into_owned()),
         Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Map(m) => {
-            serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
-        }
+        Value::Map(m) => serde_json::Value::Object(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        ),
         Value::Object(o) => serde_json::Value::String(o.display()),
     }
 }
@@ -634,11 +642,17 @@ fn validate(scope: &Scope<'_>, values: &Map) -> Vec<(String, Vec<String>)> {
         let instance = to_json(&Value::map(values.clone()));
         match jsonschema::validator_for(schema) {
             Ok(validator) => {
-                let mut errors: Vec<String> = validator
+                let mut errors: Vec<(SchemaErrorOrder, String)> = validator
                     .iter_errors(&instance)
-                    .flat_map(|e| schema_messages(&e))
+                    .flat_map(|e| {
+                        let order = SchemaErrorOrder::of(&e, schema);
+                        schema_messages(&e)
+                            .into_iter()
+                            .map(move |m| (order.clone(), m))
+                    })
                     .collect();
                 errors.sort();
+                let errors: Vec<String> = errors.into_iter().map(|(_, m)| m).collect();
                 if !errors.is_empty() {
                     failures.push((scope.name.clone(), errors));
                 }
@@ -648,12 +662,47 @@ fn validate(scope: &Scope<'_>, values: &Map) -> Vec<(String, Vec<String>)> {
     }
     for sub in &scope.subcharts {
         let sub_values = match values.get(&sub.name) {
-            Some(Value::Map(m)) => m.as_ref().clone(),
+            Some(Value::Map(m)) => m.entries(),
             _ => Map::new(),
         };
         failures.extend(validate(sub, &sub_values));
     }
     failures
+}
+
+/// Where Helm (gojsonschema) prints a schema error, as far as its order is
+/// fixed: a value's own errors before its properties' (`required` ones in the
+/// order the schema lists them), array items in index order. Helm visits
+/// sibling properties in Go's random map order; Vigie uses key order.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct SchemaErrorOrder {
+    /// The instance path: an index sorts by number, a key by text.
+    path: Vec<(u64, String)>,
+    /// The position in the schema's `required` list; other errors after.
+    rank: usize,
+}
+
+impl SchemaErrorOrder {
+    fn of(error: &jsonschema::ValidationError<'_>, schema: &serde_json::Value) -> Self {
+        let pointer = error.instance_path().as_str().to_string();
+        let path = pointer
+            .split('/')
+            .skip(1)
+            .map(|segment| {
+                let key = segment.replace("~1", "/").replace("~0", "~");
+                (key.parse::<u64>().unwrap_or(u64::MAX), key)
+            })
+            .collect();
+        let rank = match error.kind() {
+            jsonschema::error::ValidationErrorKind::Required { property } => schema
+                .pointer(error.schema_path().as_str())
+                .and_then(serde_json::Value::as_array)
+                .and_then(|list| list.iter().position(|p| p == property))
+                .unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        };
+        SchemaErrorOrder { path, rank }
+    }
 }
 
 /// One schema error in gojsonschema's words, which Helm prints:
@@ -726,7 +775,7 @@ struct Context {
 }
 
 /// Adds the templates and CRDs of `scope` and its subcharts; returns the
-/// chart's render scope (what `.Subcharts.<name>` shows).
+/// chart's render scope (what `.Subcharts.<name>` shows: the same map).
 #[allow(clippy::too_many_arguments)]
 fn collect(
     scope: &Scope<'_>,
@@ -737,7 +786,7 @@ fn collect(
     templates: &mut Vec<PreparedTemplate>,
     crds: &mut Vec<CrdFile>,
     sources: &SourceMap,
-) -> Map {
+) -> Value {
     let full_path = if parent_path.is_empty() {
         scope.name.clone()
     } else {
@@ -794,8 +843,10 @@ fn collect(
     let mut subcharts = Map::new();
     let mut nested = Vec::new();
     for sub in &scope.subcharts {
+        // The same map as the parent's `.Values.<sub>`: a change through
+        // one is seen through the other.
         let sub_values = match values {
-            Value::Map(m) => m.get(&sub.name).cloned().unwrap_or_default(),
+            Value::Map(m) => m.borrow().get(&sub.name).cloned().unwrap_or_default(),
             _ => Value::Nil,
         };
         let mut sub_values_path = values_path.to_vec();
@@ -810,25 +861,36 @@ fn collect(
             crds,
             sources,
         );
-        subcharts.insert(sub.name.clone(), Value::map(sub_data));
+        subcharts.insert(sub.name.clone(), sub_data);
     }
     data.insert("Subcharts".into(), Value::map(subcharts));
+    let scope = Value::map(data);
     for (name, file, render) in own_templates {
-        let mut template_data = data.clone();
-        template_data.insert(
-            "Template".into(),
-            objects::template(&name, &format!("{full_path}/templates")),
-        );
+        let template = objects::template(&name, &format!("{full_path}/templates"));
         templates.push(PreparedTemplate {
             name,
             file,
             render,
-            data: Value::map(template_data),
+            scope: scope.clone(),
+            template,
             values_path: values_path.to_vec(),
         });
     }
     templates.extend(nested);
-    data
+    scope
+}
+
+impl PreparedTemplate {
+    /// The template's `.`: its chart's scope with `.Template` set to this
+    /// template, which Helm writes into the shared scope before each render.
+    pub fn dot(&self) -> Value {
+        if let Value::Map(scope) = &self.scope {
+            scope
+                .borrow_mut()
+                .insert("Template".into(), self.template.clone());
+        }
+        self.scope.clone()
+    }
 }
 
 #[cfg(test)]
@@ -844,7 +906,7 @@ mod tests {
 
     fn field(value: &Value, key: &str) -> Value {
         match value {
-            Value::Map(m) => m.get(key).cloned().unwrap_or_default(),
+            Value::Map(m) => m.borrow().get(key).cloned().unwrap_or_default(),
             Value::Object(o) => o.field(key).unwrap_or_default(),
             _ => Value::Nil,
         }
@@ -887,7 +949,7 @@ mod tests {
                 ("shop/charts/audit/templates/cm.yaml", true),
             ]
         );
-        let audit = &prepared.templates[5].data;
+        let audit = &prepared.templates[5].dot();
         assert_eq!(
             to_json_text(&field(audit, "Values")),
             r#"{"exports":{"defaults":{"logLevel":"info"}},"global":{"region":"eu-west"},"settings":{"format":"json"}}"#
@@ -903,11 +965,14 @@ mod tests {
             field(&field(audit, "Template"), "BasePath"),
             Value::string("shop/charts/audit/templates")
         );
-        let root = &prepared.templates[2].data;
+        let root = &prepared.templates[2].dot();
         let Value::Map(subcharts) = field(root, "Subcharts") else {
             panic!()
         };
-        assert_eq!(subcharts.keys().collect::<Vec<_>>(), ["audit", "cache"]);
+        assert_eq!(
+            subcharts.borrow().keys().cloned().collect::<Vec<_>>(),
+            ["audit", "cache"]
+        );
         assert_eq!(
             field(&field(root, "Release"), "Name"),
             Value::string("release-name")
@@ -1027,7 +1092,7 @@ mod tests {
                 (
                     t.name.as_str(),
                     t.render,
-                    to_json_text(&field(&t.data, "Values")),
+                    to_json_text(&field(&t.scope, "Values")),
                 )
             })
             .collect();

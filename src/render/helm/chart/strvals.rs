@@ -192,7 +192,7 @@ impl Parser<'_, '_> {
                 }
                 let mut inner = match data.get(&key) {
                     None => Map::new(),
-                    Some(Value::Map(entries)) => entries.as_ref().clone(),
+                    Some(Value::Map(entries)) => entries.entries(),
                     Some(other) => {
                         return error(conversion_error(other, "map[string]interface {}"));
                     }
@@ -336,7 +336,7 @@ impl Parser<'_, '_> {
             }
             Some(_) => {
                 let mut inner = match list.get(index as usize) {
-                    Some(Value::Map(entries)) => entries.as_ref().clone(),
+                    Some(Value::Map(entries)) => entries.entries(),
                     _ => Map::new(),
                 };
                 self.key(&mut inner, level)?;
@@ -398,8 +398,11 @@ mod tests {
     fn json(value: &Value) -> String {
         match value {
             Value::Map(m) => {
-                let parts: Vec<String> =
-                    m.iter().map(|(k, v)| format!("{k}:{}", json(v))).collect();
+                let parts: Vec<String> = m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| format!("{k}:{}", json(v)))
+                    .collect();
                 format!("{{{}}}", parts.join(","))
             }
             Value::List(items) => {

@@ -5,7 +5,6 @@
 //! deleting a default).
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 use crate::render::helm::value::{Map, Value};
@@ -140,7 +139,7 @@ pub fn read_values(file: FileId, display: &str, text: &str) -> Result<ValuesFile
             let mut origins = ValueOrigins::default();
             origins.record(&mut Vec::new(), &document.root);
             Ok(ValuesFile {
-                values: Rc::unwrap_or_clone(values),
+                values: values.into_entries(),
                 origins,
             })
         }
@@ -199,7 +198,7 @@ fn is_table(value: &Value) -> bool {
 pub fn merge_maps(dst: &mut Map, src: &Map) {
     for (key, value) in src {
         if let (Value::Map(incoming), Some(Value::Map(existing))) = (value, dst.get_mut(key)) {
-            merge_maps(Rc::make_mut(existing), incoming);
+            merge_maps(&mut existing.make_mut(), &incoming.entries());
             continue;
         }
         dst.insert(key.clone(), value.clone());
@@ -226,9 +225,13 @@ pub fn coalesce_tables(
                 dst.insert(key.clone(), default.clone());
             }
             Some(Value::Map(existing)) => match default {
-                Value::Map(defaults) => {
-                    coalesce_tables(Rc::make_mut(existing), defaults, merge, warnings, &full)
-                }
+                Value::Map(defaults) => coalesce_tables(
+                    &mut existing.make_mut(),
+                    &defaults.entries(),
+                    merge,
+                    warnings,
+                    &full,
+                ),
                 Value::Nil => {}
                 _ => warnings.push(format!(
                     "warning: cannot overwrite table with non table for {full} ({default:?})"
@@ -304,7 +307,7 @@ fn coalesce_chart(
         }
         let parent_global = dest.get(GLOBAL).cloned();
         if let Some(Value::Map(child)) = dest.get_mut(&name) {
-            let child = Rc::make_mut(child);
+            let child = &mut child.make_mut();
             coalesce_globals(child, parent_global.as_ref(), &full, warnings);
             coalesce_chart(sub, child, &full, merge, warnings);
         }
@@ -333,9 +336,13 @@ fn coalesce_values(
                 }
             }
             Some(Value::Map(existing)) => match default {
-                Value::Map(defaults) => {
-                    coalesce_tables(Rc::make_mut(existing), defaults, merge, warnings, &full)
-                }
+                Value::Map(defaults) => coalesce_tables(
+                    &mut existing.make_mut(),
+                    &defaults.entries(),
+                    merge,
+                    warnings,
+                    &full,
+                ),
                 _ => warnings.push(format!("warning: skipped value for {full}: Not a table.")),
             },
             Some(_) => {}
@@ -353,7 +360,7 @@ fn coalesce_globals(
 ) {
     let mut child_global = match child.get(GLOBAL) {
         None => Map::new(),
-        Some(Value::Map(m)) => m.as_ref().clone(),
+        Some(Value::Map(m)) => m.entries(),
         Some(_) => {
             warnings.push(format!(
                 "warning: skipping globals because destination {prefix}.global is not a table."
@@ -363,7 +370,7 @@ fn coalesce_globals(
     };
     let parent_global = match parent {
         None => Map::new(),
-        Some(Value::Map(m)) => m.as_ref().clone(),
+        Some(Value::Map(m)) => m.entries(),
         Some(_) => {
             warnings.push(format!(
                 "warning: skipping globals because source {prefix}.global is not a table."
@@ -377,9 +384,9 @@ fn coalesce_globals(
                 child_global.insert(key, Value::Map(parent_map.clone()));
             }
             (Value::Map(parent_map), Some(Value::Map(child_map))) => {
-                let mut merged = parent_map.as_ref().clone();
+                let mut merged = parent_map.entries();
                 let full = format!("{prefix}.global.{key}");
-                coalesce_tables(&mut merged, child_map, true, warnings, &full);
+                coalesce_tables(&mut merged, &child_map.entries(), true, warnings, &full);
                 child_global.insert(key, Value::map(merged));
             }
             (Value::Map(_), Some(_)) => warnings.push(format!(
@@ -397,15 +404,16 @@ fn coalesce_globals(
 }
 
 /// `Values.PathValue` / `Table`: the value at a dotted path.
-pub fn path_value<'a>(values: &'a Map, path: &str) -> Option<&'a Value> {
+pub fn path_value(values: &Map, path: &str) -> Option<Value> {
     let mut parts = path.split('.');
     let first = parts.next()?;
-    let mut current = values.get(first)?;
+    let mut current = values.get(first)?.clone();
     for part in parts {
-        match current {
-            Value::Map(m) => current = m.get(part)?,
+        let next = match &current {
+            Value::Map(m) => m.borrow().get(part)?.clone(),
             _ => return None,
-        }
+        };
+        current = next;
     }
     Some(current)
 }
@@ -421,6 +429,7 @@ pub(crate) mod tests_support {
         match value {
             Value::Map(m) => {
                 let parts: Vec<String> = m
+                    .borrow()
                     .iter()
                     .map(|(k, v)| format!("{k:?}:{}", to_json_text(v)))
                     .collect();
@@ -470,6 +479,7 @@ mod tests {
         match value {
             Value::Map(m) => {
                 let parts: Vec<String> = m
+                    .borrow()
                     .iter()
                     .map(|(k, v)| format!("{k:?}:{}", to_json(v)))
                     .collect();
@@ -611,7 +621,7 @@ mod tests {
     #[test]
     fn path_values() {
         let values = yaml_map("a: {b: {c: true}}\n");
-        assert_eq!(path_value(&values, "a.b.c"), Some(&Value::Bool(true)));
+        assert_eq!(path_value(&values, "a.b.c"), Some(Value::Bool(true)));
         assert_eq!(path_value(&values, "a.x"), None);
     }
 }

@@ -2,9 +2,7 @@
 //! against a function's declared parameter types, and the `cast`-style
 //! conversions Sprig applies to its `interface{}` parameters.
 
-use std::rc::Rc;
-
-use super::super::value::{Map, Value};
+use super::super::value::{Map, MapRef, Value};
 
 /// Go's message for a call with the wrong number of arguments.
 pub fn count(name: &str, args: &[Value], want: usize) -> Result<(), String> {
@@ -66,10 +64,10 @@ pub fn boolean(value: &Value) -> Result<bool, String> {
 
 /// A Go `map[string]interface{}` parameter; nil arrives as a nil map,
 /// which reads as empty.
-pub fn map(value: &Value) -> Result<Rc<Map>, String> {
+pub fn map(value: &Value) -> Result<MapRef, String> {
     match value {
         Value::Map(m) => Ok(m.clone()),
-        Value::Nil => Ok(Rc::new(Map::new())),
+        Value::Nil => Ok(MapRef::new(Map::new())),
         other => Err(wrong_type("map[string]interface {}", other)),
     }
 }

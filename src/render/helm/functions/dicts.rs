@@ -1,11 +1,8 @@
-//! Sprig's dictionary functions. Go's `set`, `unset`, `merge` and
-//! `mergeOverwrite` change their first argument in place; values here are
-//! immutable, so they return the changed map and [`mutated_argument`] tells
-//! the template engine which argument to write it back to.
+//! Sprig's dictionary functions. As in Go, `set`, `unset`, `merge` and
+//! `mergeOverwrite` change their first argument in place (maps are shared,
+//! see [`MapRef`]) and return it.
 
-use std::rc::Rc;
-
-use super::super::value::{Map, Value};
+use super::super::value::{Map, MapRef, Value};
 use super::arguments::{self, at_least, count};
 use super::flow::is_empty;
 use super::{Env, Function, FunctionDef};
@@ -39,15 +36,15 @@ const fn def(name: &'static str, function: Function) -> FunctionDef {
     }
 }
 
-/// The argument a function changes in place in Go (whose new value is the
-/// function's result): the engine stores the result back into the variable
-/// or field that argument came from, so later reads see the change.
-pub fn mutated_argument(name: &str) -> Option<usize> {
+/// Whether the function's parameter at `index` is a Go
+/// `map[string]interface{}` (which a nil read from a map field cannot fill:
+/// Go rejects it before the call).
+pub fn takes_map_at(name: &str, index: usize) -> bool {
     match name {
-        "set" | "unset" | "merge" | "mustMerge" | "mergeOverwrite" | "mustMergeOverwrite" => {
-            Some(0)
-        }
-        _ => None,
+        "set" | "unset" | "hasKey" | "pick" | "omit" | "values" | "get" | "urlJoin" => index == 0,
+        "keys" | "merge" | "mustMerge" | "mergeOverwrite" | "mustMergeOverwrite" => true,
+        "pluck" => index >= 1,
+        _ => false,
     }
 }
 
@@ -65,32 +62,53 @@ fn get(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("get", args, 2)?;
     let map = arguments::map(&args[0])?;
     let key = arguments::string(&args[1])?;
-    Ok(map.get(key).cloned().unwrap_or_else(|| Value::string("")))
+    let found = map.borrow().get(key).cloned();
+    Ok(found.unwrap_or_else(|| Value::string("")))
 }
 
 fn set(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("set", args, 3)?;
-    let mut map = arguments::map(&args[0])?.as_ref().clone();
+    let map = arguments::map(&args[0])?;
     let key = arguments::string(&args[1])?;
-    map.insert(key.to_string(), args[2].clone());
-    Ok(Value::map(map))
+    if matches!(args[0], Value::Nil) {
+        return Err("assignment to entry in nil map".to_string());
+    }
+    refuse_cycle(&map, &args[2])?;
+    map.borrow_mut().insert(key.to_string(), args[2].clone());
+    Ok(Value::Map(map))
 }
 
 fn unset(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("unset", args, 2)?;
-    let mut map = arguments::map(&args[0])?.as_ref().clone();
-    map.remove(arguments::string(&args[1])?);
-    Ok(Value::map(map))
+    let map = arguments::map(&args[0])?;
+    let key = arguments::string(&args[1])?;
+    if matches!(args[0], Value::Nil) {
+        return Ok(Value::Nil);
+    }
+    map.borrow_mut().remove(key);
+    Ok(Value::Map(map))
+}
+
+/// Go lets a map hold itself, but then printing it never ends (Helm crashes);
+/// Vigie refuses to build the cycle so every walk over a value ends.
+fn refuse_cycle(map: &MapRef, value: &Value) -> Result<(), String> {
+    if value.contains_map(map) {
+        return Err(
+            "a map cannot contain itself (Vigie does not render cyclic values)".to_string(),
+        );
+    }
+    Ok(())
 }
 
 fn has_key(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("hasKey", args, 2)?;
     let map = arguments::map(&args[0])?;
     let key = arguments::string(&args[1])?;
-    Ok(Value::Bool(map.contains_key(key)))
+    let found = map.borrow().contains_key(key);
+    Ok(Value::Bool(found))
 }
 
-fn maps(args: &[Value]) -> Result<Vec<Rc<Map>>, String> {
+fn maps(args: &[Value]) -> Result<Vec<MapRef>, String> {
     args.iter().map(arguments::map).collect()
 }
 
@@ -99,7 +117,7 @@ fn pluck(_: &Env, args: &[Value]) -> Result<Value, String> {
     let key = arguments::string(&args[0])?;
     let found = maps(&args[1..])?
         .into_iter()
-        .filter_map(|map| map.get(key).cloned())
+        .filter_map(|map| map.borrow().get(key).cloned())
         .collect();
     Ok(Value::list(found))
 }
@@ -110,7 +128,8 @@ fn keys(_: &Env, args: &[Value]) -> Result<Value, String> {
     let keys = maps(args)?
         .into_iter()
         .flat_map(|map| {
-            map.keys()
+            map.borrow()
+                .keys()
                 .map(|k| Value::string(k.as_str()))
                 .collect::<Vec<_>>()
         })
@@ -120,7 +139,7 @@ fn keys(_: &Env, args: &[Value]) -> Result<Value, String> {
 
 fn pick(_: &Env, args: &[Value]) -> Result<Value, String> {
     at_least("pick", args, 1)?;
-    let map = arguments::map(&args[0])?;
+    let map = arguments::map(&args[0])?.entries();
     let mut picked = Map::new();
     for key in &args[1..] {
         let key = arguments::string(key)?;
@@ -133,7 +152,7 @@ fn pick(_: &Env, args: &[Value]) -> Result<Value, String> {
 
 fn omit(_: &Env, args: &[Value]) -> Result<Value, String> {
     at_least("omit", args, 1)?;
-    let mut map = arguments::map(&args[0])?.as_ref().clone();
+    let mut map = arguments::map(&args[0])?.entries();
     for key in &args[1..] {
         map.remove(arguments::string(key)?);
     }
@@ -144,38 +163,45 @@ fn omit(_: &Env, args: &[Value]) -> Result<Value, String> {
 fn values(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("values", args, 1)?;
     let map = arguments::map(&args[0])?;
-    Ok(Value::list(map.values().cloned().collect()))
+    let values = map.borrow().values().cloned().collect();
+    Ok(Value::list(values))
 }
 
 /// mergo's `Merge` of `map[string]interface{}`: maps on both sides merge
 /// deeply; otherwise a source value replaces a missing or empty destination
 /// value (mergo's quirk: `false`, `0` and `""` count as missing), or any
-/// destination value when overwriting.
-fn merge_into(destination: &mut Map, source: &Map, overwrite: bool) {
-    for (key, value) in source {
-        match (destination.get_mut(key), value) {
+/// destination value when overwriting. Like mergo, it changes the
+/// destination's maps in place and stores the source's own values (maps
+/// included, so they become shared).
+fn merge_into(destination: &MapRef, source: &MapRef, overwrite: bool) -> Result<(), String> {
+    if destination.same(source) {
+        return Ok(());
+    }
+    // A copy of the source's entries: no borrow of it is held while the
+    // destination changes, even when a nested map is in both.
+    for (key, value) in source.entries() {
+        let existing = destination.borrow().get(&key).cloned();
+        match (existing, &value) {
             (Some(Value::Map(inner)), Value::Map(source_inner)) => {
-                merge_into(Rc::make_mut(inner), source_inner, overwrite);
+                merge_into(&inner, source_inner, overwrite)?;
             }
-            (Some(existing), _) => {
-                if overwrite || is_empty(existing) {
-                    *existing = value.clone();
-                }
-            }
-            (None, _) => {
-                destination.insert(key.clone(), value.clone());
+            (Some(existing), _) if !overwrite && !is_empty(&existing) => {}
+            _ => {
+                refuse_cycle(destination, &value)?;
+                destination.borrow_mut().insert(key, value);
             }
         }
     }
+    Ok(())
 }
 
 fn merge_all(name: &str, args: &[Value], overwrite: bool) -> Result<Value, String> {
     at_least(name, args, 1)?;
-    let mut destination = arguments::map(&args[0])?.as_ref().clone();
+    let destination = arguments::map(&args[0])?;
     for source in &args[1..] {
-        merge_into(&mut destination, &*arguments::map(source)?, overwrite);
+        merge_into(&destination, &arguments::map(source)?, overwrite)?;
     }
-    Ok(Value::map(destination))
+    Ok(Value::Map(destination))
 }
 
 fn merge(_: &Env, args: &[Value]) -> Result<Value, String> {
@@ -186,10 +212,9 @@ fn merge_overwrite(_: &Env, args: &[Value]) -> Result<Value, String> {
     merge_all("mergeOverwrite", args, true)
 }
 
-/// Values are immutable here, so a copy shares everything safely.
 fn deep_copy(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("deepCopy", args, 1)?;
-    Ok(args[0].clone())
+    Ok(args[0].deep_copy())
 }
 
 fn dig(_: &Env, args: &[Value]) -> Result<Value, String> {
@@ -202,7 +227,7 @@ fn dig(_: &Env, args: &[Value]) -> Result<Value, String> {
     let Some((default, path)) = rest.split_last() else {
         return Err("dig needs at least three arguments".to_string());
     };
-    let mut current = interface_map(map)?;
+    let mut current = interface_map(map)?.clone();
     for (i, key) in path.iter().enumerate() {
         let key = match key {
             Value::String(s) => s.as_ref(),
@@ -213,18 +238,18 @@ fn dig(_: &Env, args: &[Value]) -> Result<Value, String> {
                 ));
             }
         };
-        let Some(step) = current.get(key) else {
+        let Some(step) = current.borrow().get(key).cloned() else {
             return Ok(default.clone());
         };
         if i + 1 == path.len() {
-            return Ok(step.clone());
+            return Ok(step);
         }
-        current = interface_map(step)?;
+        current = interface_map(&step)?.clone();
     }
     Ok(default.clone())
 }
 
-fn interface_map(value: &Value) -> Result<&Rc<Map>, String> {
+fn interface_map(value: &Value) -> Result<&MapRef, String> {
     match value {
         Value::Map(map) => Ok(map),
         Value::Nil => Err(

@@ -33,7 +33,9 @@ const fn def(name: &'static str, function: Function) -> FunctionDef {
 /// maps; structs (objects) are never empty.
 pub fn is_empty(value: &Value) -> bool {
     match value {
-        Value::Object(_) => false,
+        // Sprig's `empty`: a struct never is; a map or slice type when it has
+        // no elements.
+        Value::Object(object) => object.collection().is_some_and(|c| !c.is_true()),
         other => !other.is_true(),
     }
 }

@@ -67,13 +67,17 @@ pub fn plain_text(value: &Value) -> String {
     }
 }
 
-/// What `json.Marshal` makes of a Go object: a time as RFC 3339 text, a
-/// Sprig certificate as its two fields, a version (or anything else) as its
-/// printed form.
+/// What `json.Marshal` makes of a Go object: a map or slice type as its
+/// elements (`.Files.Glob`, `.Capabilities.APIVersions`), a time as RFC 3339
+/// text, a Sprig certificate as its two fields, a version (or anything else)
+/// as its printed form.
 pub fn object_as_json(value: &Value) -> Value {
     let Value::Object(object) = value else {
         return Value::string(plain_text(value));
     };
+    if let Some(collection) = object.collection() {
+        return collection;
+    }
     match object.type_name() {
         "time.Time" => object
             .method(
@@ -160,12 +164,12 @@ fn write_json(
             out.push(']');
         }
         Value::Map(entries) => {
-            if entries.is_empty() {
+            if entries.borrow().is_empty() {
                 out.push_str("{}");
                 return Ok(());
             }
             out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
+            for (i, (key, item)) in entries.borrow().iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -300,7 +304,7 @@ fn kind_word(value: &Value) -> &'static str {
 /// The Go error for decoding `value` into a map or a list.
 fn into_map(value: Value) -> Result<Map, String> {
     match value {
-        Value::Map(entries) => Ok(entries.as_ref().clone()),
+        Value::Map(entries) => Ok(entries.entries()),
         Value::Nil => Ok(Map::new()),
         other => Err(format!(
             "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",

@@ -27,7 +27,7 @@ mod strings;
 mod toml;
 mod yaml;
 
-pub use dicts::mutated_argument;
+pub use dicts::takes_map_at;
 #[cfg(test)]
 mod tests;
 

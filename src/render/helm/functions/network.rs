@@ -176,6 +176,7 @@ fn escape(s: &str, keep: &str) -> String {
 fn url_join(_: &Env, args: &[Value]) -> Result<Value, String> {
     count("urlJoin", args, 1)?;
     let map = arguments::map(&args[0])?;
+    let map = map.borrow();
     let part = |key: &str| -> Result<String, String> {
         match map.get(key) {
             None => Ok(String::new()),

@@ -97,6 +97,7 @@ fn inline(value: &Value) -> String {
         }
         Value::Map(entries) => {
             let parts: Vec<String> = entries
+                .borrow()
                 .iter()
                 .filter(|(_, v)| !matches!(v, Value::Nil))
                 .map(|(k, v)| format!("{} = {}", key_text(k), inline(v)))
@@ -145,14 +146,14 @@ impl Encoder {
                         self.newline();
                     }
                     self.out.push_str(&format!("{child_indent}[{header}]\n"));
-                    self.table(&child, inner);
+                    self.table(&child, &inner.borrow());
                 }
                 Value::List(items) => {
                     for item in items.iter() {
                         if let Value::Map(inner) = item {
                             self.newline();
                             self.out.push_str(&format!("{child_indent}[[{header}]]\n"));
-                            self.table(&child, inner);
+                            self.table(&child, &inner.borrow());
                         }
                     }
                 }
@@ -168,7 +169,7 @@ fn to_toml(_: &Env, args: &[Value]) -> Result<Value, String> {
         return Ok(Value::string(inline(&args[0])));
     };
     let mut encoder = Encoder { out: String::new() };
-    encoder.table(&[], entries);
+    encoder.table(&[], &entries.borrow());
     Ok(Value::string(encoder.out))
 }
 

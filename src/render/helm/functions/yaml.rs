@@ -141,6 +141,7 @@ fn from_json_round_trip(value: &Value) -> Option<Node> {
         ),
         Value::Map(entries) => Node::Map(sorted(
             entries
+                .borrow()
                 .iter()
                 .map(|(k, v)| Some((k.clone(), from_json_round_trip(v)?)))
                 .collect::<Option<_>>()?,
@@ -155,6 +156,7 @@ fn from_value(value: &Value) -> Option<Node> {
         Value::List(items) => Node::Seq(items.iter().map(from_value).collect::<Option<_>>()?),
         Value::Map(entries) => Node::Map(sorted(
             entries
+                .borrow()
                 .iter()
                 .map(|(k, v)| Some((k.clone(), from_value(v)?)))
                 .collect::<Option<_>>()?,

@@ -124,12 +124,15 @@ fn joined(args: &[Value]) -> String {
 }
 
 fn length(item: &Value) -> Result<i64, String> {
+    if let Some(collection) = item.object_collection() {
+        return length(&collection);
+    }
     match item {
         Value::Nil => Err("len of nil pointer".to_string()),
         Value::String(s) => Ok(s.len() as i64),
         Value::Bytes(b) => Ok(b.len() as i64),
         Value::List(items) => Ok(items.len() as i64),
-        Value::Map(entries) => Ok(entries.len() as i64),
+        Value::Map(entries) => Ok(entries.borrow().len() as i64),
         other => Err(format!("len of type {}", other.type_name())),
     }
 }
@@ -158,6 +161,9 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
     }
     let mut item = item.clone();
     for index in indexes {
+        if let Some(collection) = item.object_collection() {
+            item = collection;
+        }
         item = match &item {
             Value::Nil => return Err("index of nil pointer".to_string()),
             Value::List(items) => {
@@ -175,7 +181,7 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                 Value::Int(i64::from(*b.get(x).ok_or_else(slice_range_panic)?))
             }
             Value::Map(entries) => match index {
-                Value::String(key) => entries.get(&**key).cloned().unwrap_or_default(),
+                Value::String(key) => entries.borrow().get(&**key).cloned().unwrap_or_default(),
                 Value::Nil => return Err("value is nil; should be of type string".to_string()),
                 other => {
                     return Err(format!(

@@ -263,7 +263,8 @@ impl<'s> Exec<'s> {
             boxed: true,
             members: None,
         };
-        let items: Vec<(Tracked, Tracked)> = match &value.value {
+        let collection = value.value.object_collection();
+        let items: Vec<(Tracked, Tracked)> = match collection.as_ref().unwrap_or(&value.value) {
             Value::List(items) => items
                 .iter()
                 .enumerate()
@@ -285,6 +286,7 @@ impl<'s> Exec<'s> {
                 })
                 .collect(),
             Value::Map(entries) => entries
+                .borrow()
                 .iter()
                 .map(|(key, item)| {
                     (
@@ -589,7 +591,11 @@ impl<'s> Exec<'s> {
                     if has_args {
                         return Err(error(format!("{name} is not a method but has arguments")));
                     }
-                    let value = entries.get(name.as_str()).cloned().unwrap_or_default();
+                    let value = entries
+                        .borrow()
+                        .get(name.as_str())
+                        .cloned()
+                        .unwrap_or_default();
                     let member = current
                         .members
                         .as_ref()
@@ -839,20 +845,33 @@ impl<'s> Exec<'s> {
                 function,
                 generated,
             } => {
-                let plain: Vec<Value> = values.iter().map(|v| v.value.clone()).collect();
-                let value = function(self.env, &plain).map_err(|m| call_error(self, frame, m))?;
-                // Go's `set`, `unset` and `merge` change their map in place:
-                // store the new map where the argument was read from, when
-                // that is a variable (`$d`, `$d.a.b`).
-                if let Some(index) = crate::render::helm::functions::mutated_argument(name)
-                    && let Some(Operand {
-                        kind: OperandKind::Variable(variable, fields),
-                        ..
-                    }) = args.get(index)
-                    && let Some(slot) = frame.vars.iter_mut().rev().find(|(n, _)| n == variable)
-                {
-                    slot.1.value = with_field(&slot.1.value, fields, value.clone());
+                // A nil read from a map field is an `interface{}` that Go
+                // cannot pass as a map; through a variable or a pipe it is a
+                // nil map, which the function receives.
+                for (i, operand) in args.iter().enumerate() {
+                    if matches!(values[i].value, Value::Nil)
+                        && reads_field(operand)
+                        && crate::render::helm::functions::takes_map_at(name, i)
+                    {
+                        return Err(self.error(
+                            frame,
+                            operand.pos,
+                            operand,
+                            "wrong type for value; expected map[string]interface {}; got interface {}"
+                                .to_string(),
+                        ));
+                    }
                 }
+                let plain: Vec<Value> = values.iter().map(|v| v.value.clone()).collect();
+                let value = function(self.env, &plain).map_err(|message| {
+                    let call = Call {
+                        name,
+                        ident,
+                        cmd,
+                        args,
+                    };
+                    self.library_error(frame, &call, &values, message)
+                })?;
                 // A new dict or list holding a value is not that value.
                 let path = if *generated || matches!(name, "dict" | "list" | "tuple") {
                     None
@@ -917,6 +936,73 @@ impl<'s> Exec<'s> {
             }
         };
         Ok(result)
+    }
+
+    /// A library function's error as Go reports it. Go checks the argument
+    /// count and types before calling: a wrong count is reported at the
+    /// function's name, a wrong type at the argument (a literal as
+    /// `expected string; found 1`), both without `error calling NAME: `.
+    fn library_error(
+        &self,
+        frame: &Frame<'_>,
+        call: &Call<'_>,
+        values: &[Tracked],
+        message: String,
+    ) -> TemplateError {
+        let call_error = || {
+            self.error(
+                frame,
+                call.cmd.pos,
+                call.cmd,
+                format!("error calling {}: {message}", call.name),
+            )
+        };
+        if !crate::render::helm::functions::is_argument_error(&message) {
+            return call_error();
+        }
+        if message.starts_with("wrong number of args for ") {
+            return self.error(frame, call.ident.pos, call.ident, message);
+        }
+        if let Some(types) = message.strip_prefix("wrong type for value; expected ")
+            && let Some((expected, got)) = types.split_once("; got ")
+            // The function names the type, not the argument: Go reports the
+            // first argument that fails, so the first of that type.
+            && let Some(index) = values.iter().position(|v| match &v.value {
+                Value::Nil => got == "interface {}",
+                other => other.type_name() == got,
+            })
+        {
+            let nil = matches!(values[index].value, Value::Nil);
+            return match call.args.get(index) {
+                Some(operand) if nil && matches!(operand.kind, OperandKind::Nil) => self.error(
+                    frame,
+                    operand.pos,
+                    operand,
+                    format!("cannot assign nil to {expected}"),
+                ),
+                // A nil that went through a variable or a pipeline lost its
+                // interface type: Go calls it an invalid value.
+                Some(operand) if nil && !reads_field(operand) => self.error(
+                    frame,
+                    operand.pos,
+                    operand,
+                    format!("invalid value; expected {expected}"),
+                ),
+                Some(operand) => {
+                    let message = literal_type_error(expected, operand).unwrap_or(message);
+                    self.error(frame, operand.pos, operand, message)
+                }
+                // The value piped in.
+                None if nil => self.error(
+                    frame,
+                    call.ident.pos,
+                    call.ident,
+                    format!("invalid value; expected {expected}"),
+                ),
+                None => self.error(frame, call.ident.pos, call.ident, message),
+            };
+        }
+        call_error()
     }
 
     /// Helm's `include`: the named template rendered to a string.
@@ -1059,6 +1145,44 @@ impl<'s> Exec<'s> {
     }
 }
 
+/// A function call being evaluated, for its error messages.
+struct Call<'a> {
+    name: &'a str,
+    ident: &'a Operand,
+    cmd: &'a Command,
+    args: &'a [Operand],
+}
+
+/// Whether the operand reads a field (`.a.b`, `$x.a`, `(…).a`): a nil it
+/// yields keeps Go's `interface {}` type.
+fn reads_field(operand: &Operand) -> bool {
+    match &operand.kind {
+        OperandKind::Field(_) | OperandKind::Chain(..) => true,
+        OperandKind::Variable(_, fields) => !fields.is_empty(),
+        _ => false,
+    }
+}
+
+/// Go's error for a literal argument of the wrong type (`evalArg`): the
+/// literal is checked against the parameter's kind before any call.
+fn literal_type_error(expected: &str, operand: &Operand) -> Option<String> {
+    if !matches!(
+        operand.kind,
+        OperandKind::Number { .. } | OperandKind::Bool(_) | OperandKind::String { .. }
+    ) {
+        return None;
+    }
+    let kind = match expected {
+        "string" => "string",
+        "int" | "int64" | "int32" | "int16" | "int8" | "uint" | "uint64" | "uint32" | "uint16"
+        | "uint8" => "integer",
+        "float64" | "float32" => "float",
+        "bool" => "bool",
+        _ => return Some(format!("can't handle {operand} for arg of type {expected}")),
+    };
+    Some(format!("expected {kind}; found {operand}"))
+}
+
 fn extend(path: &ValuesPath, key: String) -> ValuesPath {
     let mut keys = path.to_vec();
     keys.push(key);
@@ -1084,7 +1208,7 @@ fn single_path(values: &[Tracked]) -> Option<ValuesPath> {
 fn identical(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
-        (Value::Map(a), Value::Map(b)) => Rc::ptr_eq(a, b),
+        (Value::Map(a), Value::Map(b)) => a.same(b),
         (Value::Bytes(_) | Value::Object(_), _) => false,
         (a, b) => a == b,
     }
@@ -1152,23 +1276,4 @@ fn last_operand(pipe: &Pipe) -> (usize, &dyn fmt::Display) {
         },
         None => (pipe.pos, pipe),
     }
-}
-
-/// `base` with the value at `fields` (a chain of map keys) replaced by
-/// `value`; `base` itself when `fields` is empty. A key that does not lead to
-/// a map leaves `base` unchanged, as Go could not have reached a map there.
-fn with_field(base: &Value, fields: &[String], value: Value) -> Value {
-    let Some((first, rest)) = fields.split_first() else {
-        return value;
-    };
-    let Value::Map(map) = base else {
-        return base.clone();
-    };
-    let Some(inner) = map.get(first) else {
-        return base.clone();
-    };
-    let replaced = with_field(inner, rest, value);
-    let mut map = (**map).clone();
-    map.insert(first.clone(), replaced);
-    Value::Map(Rc::new(map))
 }

@@ -274,7 +274,7 @@ fn format_arg(out: &mut String, arg: &Value, verb: char, flags: Flags) {
         Value::Map(entries) => {
             if flags.sharp && verb == 'v' {
                 out.push_str("map[string]interface {}{");
-                for (i, (key, value)) in entries.iter().enumerate() {
+                for (i, (key, value)) in entries.borrow().iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
@@ -286,7 +286,7 @@ fn format_arg(out: &mut String, arg: &Value, verb: char, flags: Flags) {
                 return;
             }
             out.push_str("map[");
-            for (i, (key, value)) in entries.iter().enumerate() {
+            for (i, (key, value)) in entries.borrow().iter().enumerate() {
                 if i > 0 {
                     out.push(' ');
                 }

@@ -1226,3 +1226,166 @@ fn tpl_of_empty_text_inside_tpl_renders_nothing() {
         "xy"
     );
 }
+
+#[test]
+fn maps_are_shared_by_every_value_holding_them() {
+    // Each expected text is what helm v3.17.3 printed for the template.
+    let cases = [
+        // Two variables holding `.Values.m` see one change.
+        (
+            r#"{{- $a := .Values.m }}{{ $b := .Values.m }}{{ $_ := set $a "x" 1 }}{{ $b.x }} {{ .Values.m.x }}"#,
+            "1 1",
+        ),
+        // A list holds the map itself, not a copy.
+        (
+            r#"{{- $d := dict "a" 1 }}{{ $l := list $d }}{{ $_ := set $d "b" 2 }}{{ index $l 0 | toJson }}"#,
+            r#"{"a":1,"b":2}"#,
+        ),
+        // `merge` stores the source's nested maps: they become shared.
+        (
+            r#"{{- $a := dict "x" (dict "y" 1) }}{{ $b := merge (dict) $a }}{{ $_ := set $b.x "z" 2 }}{{ toJson $a }}"#,
+            r#"{"x":{"y":1,"z":2}}"#,
+        ),
+        (
+            r#"{{- $a := dict "k" 1 }}{{ $_ := merge $a $a }}{{ toJson $a }}"#,
+            r#"{"k":1}"#,
+        ),
+        // `pick` and `deepCopy` make new maps.
+        (
+            r#"{{- $x := pick .Values.m "k" }}{{ $_ := set $x "n" 1 }}{{ toJson .Values.m }}"#,
+            r#"{"k":"v"}"#,
+        ),
+        (
+            r#"{{- $x := .Values.m | deepCopy }}{{ $_ := set $x "n" 1 }}{{ toJson .Values.m }}"#,
+            r#"{"k":"v"}"#,
+        ),
+        (
+            r#"{{- $_ := set .Values "s" "changed" }}{{ .Values.s }}"#,
+            "changed",
+        ),
+        // A range element that is a map is the map itself.
+        (
+            r#"{{- range .Values.nested.list }}{{ if . }}{{ $_ := set . "seen" true }}{{ end }}{{ end }}{{ toJson .Values.nested }}"#,
+            r#"{"list":[{"name":"x","seen":true},null]}"#,
+        ),
+        (
+            r#"{{- $x := .Values.missing }}{{ $_ := set $x "k" "v" }}"#,
+            "ERROR template: t:1:37: executing \"t\" at <set $x \"k\" \"v\">: error calling set: assignment to entry in nil map",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(render_with_library(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn an_included_template_changes_the_maps_it_is_given() {
+    let mut set = TemplateSet::new(crate::render::helm::functions::all());
+    set.add(
+        "t",
+        FILE,
+        r#"{{- $ctx := dict "keep" 1 "drop" 2 }}{{ $_ := include "mutate" $ctx }}{{ include "values" $ }}{{ toJson $ctx }} {{ .Values.fromhelper }}"#,
+    )
+    .unwrap();
+    set.add(
+        "h",
+        HELPERS,
+        r#"{{- define "mutate" }}{{ $_ := set . "touched" "yes" }}{{ $_ := unset . "drop" }}{{ end }}{{ define "values" }}{{ $_ := set .Values "fromhelper" "yes" }}{{ end }}"#,
+    )
+    .unwrap();
+    let out = set.render("t", &data(), &Env::default()).unwrap();
+    // helm v3.17.3: `{"keep":1,"touched":"yes"} yes`.
+    assert_eq!(out.text, r#"{"keep":1,"touched":"yes"} yes"#);
+}
+
+#[test]
+fn a_map_cannot_be_made_to_contain_itself() {
+    // Go accepts the cycle (and never finishes printing it); Vigie refuses
+    // it so that no walk over a value runs forever.
+    let out = render_with_library(r#"{{- $d := dict }}{{ $_ := set $d "l" (list $d) }}ok"#);
+    assert!(out.contains("a map cannot contain itself"), "{out}");
+}
+
+#[test]
+fn argument_errors_are_reported_as_go_checks_them() {
+    // The expected texts are what helm v3.17.3 printed.
+    let cases = [
+        (
+            "{{ upper }}",
+            "template: t:1:3: executing \"t\" at <upper>: wrong number of args for upper: want 1 got 0",
+        ),
+        (
+            "{{ upper \"a\" \"b\" }}",
+            "template: t:1:3: executing \"t\" at <upper>: wrong number of args for upper: want 1 got 2",
+        ),
+        (
+            "{{ upper 1 }}",
+            "template: t:1:9: executing \"t\" at <1>: expected string; found 1",
+        ),
+        (
+            "{{ trunc \"a\" \"b\" }}",
+            "template: t:1:9: executing \"t\" at <\"a\">: expected integer; found \"a\"",
+        ),
+        (
+            "{{ list 1 | join }}",
+            "template: t:1:12: executing \"t\" at <join>: wrong number of args for join: want 2 got 1",
+        ),
+        (
+            "{{ .Values.nested | upper }}",
+            "template: t:1:20: executing \"t\" at <upper>: wrong type for value; expected string; got map[string]interface {}",
+        ),
+        (
+            "{{ $x := 1 }}{{ upper $x }}",
+            "template: t:1:22: executing \"t\" at <$x>: wrong type for value; expected string; got int",
+        ),
+        (
+            "{{ hasKey 1 \"a\" }}",
+            "template: t:1:10: executing \"t\" at <1>: can't handle 1 for arg of type map[string]interface {}",
+        ),
+        (
+            "{{ trunc 1.5 \"abc\" }}",
+            "template: t:1:9: executing \"t\" at <1.5>: expected integer; found 1.5",
+        ),
+        (
+            "{{ div 1 0 }}",
+            "template: t:1:3: executing \"t\" at <div 1 0>: error calling div: runtime error: integer divide by zero",
+        ),
+        // Nils: from a map field, through a variable or a pipe, literal.
+        (
+            "{{ upper .Values.missing }}",
+            "template: t:1:16: executing \"t\" at <.Values.missing>: wrong type for value; expected string; got interface {}",
+        ),
+        (
+            "{{ .Values.missing | upper }}",
+            "template: t:1:21: executing \"t\" at <upper>: invalid value; expected string",
+        ),
+        (
+            "{{ $x := .Values.missing }}{{ upper $x }}",
+            "template: t:1:36: executing \"t\" at <$x>: invalid value; expected string",
+        ),
+        (
+            "{{ set .Values.missing \"a\" 1 }}",
+            "template: t:1:14: executing \"t\" at <.Values.missing>: wrong type for value; expected map[string]interface {}; got interface {}",
+        ),
+        (
+            "{{ pluck \"a\" .Values.nested .Values.missing }}",
+            "template: t:1:35: executing \"t\" at <.Values.missing>: wrong type for value; expected map[string]interface {}; got interface {}",
+        ),
+        (
+            "{{ upper nil }}",
+            "template: t:1:9: executing \"t\" at <nil>: cannot assign nil to string",
+        ),
+    ];
+    let mut set = TemplateSet::new(crate::render::helm::functions::all());
+    for (i, (text, expected)) in cases.into_iter().enumerate() {
+        let name = format!("case{i}");
+        set.add(&name, FILE, text).unwrap();
+        let values = serde_json::json!({"nested": {"a": 1}});
+        let mut root = Map::new();
+        root.insert("Values".into(), from_json(&values));
+        let error = set
+            .render(&name, &Value::map(root), &Env::default())
+            .unwrap_err();
+        assert_eq!(error.message.replace(&name, "t"), expected, "{text}");
+    }
+}
