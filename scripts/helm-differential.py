@@ -56,7 +56,12 @@ def helm_documents(helm, chart):
     done = subprocess.run([helm, "template", chart], capture_output=True, text=True)
     if done.returncode != 0:
         return None, (done.stderr.strip().splitlines() or [""])[-1]
-    return documents(done.stdout), ""
+    try:
+        return documents(done.stdout), ""
+    except yaml.YAMLError:
+        # PyYAML cannot read everything go-yaml writes (`=` as a value):
+        # such output is compared as text.
+        return done.stdout, ""
 
 
 def compare(helm, vigie, chart, out):
@@ -64,6 +69,9 @@ def compare(helm, vigie, chart, out):
     if theirs is None:
         return "HELM-FAIL", error[:200]
     done = subprocess.run([vigie, "render", chart], capture_output=True, text=True)
+    if isinstance(theirs, str):
+        same = done.stdout == theirs
+        return ("SAME" if same else "DIFF"), "compared as text"
     try:
         ours = documents(done.stdout)
     except yaml.YAMLError as error:

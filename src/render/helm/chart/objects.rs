@@ -414,6 +414,10 @@ impl Files {
 
     /// `.AsConfig`: a YAML map from base name to text, as go-yaml writes it.
     pub fn as_config(&self) -> String {
+        // Helm's files are never nil here: an empty set prints an empty map.
+        if self.files.is_empty() {
+            return "{}".to_string();
+        }
         let entries: BTreeMap<&str, String> = self
             .files
             .iter()
@@ -430,6 +434,9 @@ impl Files {
 
     /// `.AsSecrets`: a YAML map from base name to base64 of the bytes.
     pub fn as_secrets(&self) -> String {
+        if self.files.is_empty() {
+            return "{}".to_string();
+        }
         let entries: BTreeMap<&str, String> = self
             .files
             .iter()
@@ -663,6 +670,10 @@ mod tests {
             selected.as_config(),
             "empty.txt: \"\"\nlead.txt: |2\n    lead\nnoend.txt: |-\n  line1\n  line2\nplain.txt: |\n  x: 1\ntrue.txt: \"true\"\ntwo.txt: |+\n  two\n"
         );
+        // `helm template` 3.17.3 prints `{}` for an empty glob's
+        // AsConfig and AsSecrets.
+        let none = f.glob("none/*").unwrap();
+        assert_eq!((none.as_config(), none.as_secrets()), ("{}".into(), "{}".into()));
         assert_eq!(f.lines("f/noend.txt"), ["line1", "line2"]);
         assert!(f.lines("missing").is_empty());
         assert_eq!(f.get("missing"), "");
