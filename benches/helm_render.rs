@@ -1,8 +1,8 @@
 //! Times rendering a Helm chart in process against a `helm template` process.
 //!
 //! `cargo bench --bench helm_render [-- CHART...]`: without charts, the
-//! charts the goldens of `testdata/helm/golden/CASES` use. `VIGIE_BENCH_CHARTS`
-//! adds charts (separated by `:`), `VIGIE_BENCH_RUNS` sets the number of timed
+//! charts the goldens of `testdata/helm/golden/CASES` use, and those of
+//! `VIGIE_BENCH_CHARTS` (separated by `:`). `VIGIE_BENCH_RUNS` sets the number of timed
 //! runs (default 30 in process, a third of that for helm), and `HELM` names the
 //! helm binary (else `helm` on `PATH`; without one only Vigie is timed).
 //!
@@ -142,11 +142,11 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .map(PathBuf::from)
         .collect();
-    if let Some(more) = std::env::var_os("VIGIE_BENCH_CHARTS") {
-        charts.extend(std::env::split_paths(&more));
-    }
     if charts.is_empty() {
         charts = golden_charts();
+        if let Some(more) = std::env::var_os("VIGIE_BENCH_CHARTS") {
+            charts.extend(std::env::split_paths(&more));
+        }
     }
     let runs = std::env::var("VIGIE_BENCH_RUNS")
         .ok()
@@ -158,7 +158,10 @@ fn main() {
         Some(helm) => println!("helm: {}", helm.display()),
         None => println!("helm: not found (set HELM or PATH); timing Vigie only"),
     }
-    println!("runs: {runs} in process, {} helm; times in ms", runs.div_ceil(3));
+    println!(
+        "runs: {runs} in process, {} helm; times in ms",
+        runs.div_ceil(3)
+    );
     println!(
         "{:<48} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7}",
         "chart", "bytes", "vigie-md", "vigie-mn", "helm-md", "helm-mn", "md-x", "mn-x"

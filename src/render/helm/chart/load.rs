@@ -187,22 +187,27 @@ impl Walk<'_> {
         let display = self.display;
         let read = std::fs::read_dir(dir)
             .map_err(|e| chart_error(display, format!("cannot read {}: {e}", dir.display())))?;
-        let mut children: Vec<(String, PathBuf)> = read
+        // The entry's own type (from the directory listing on most file
+        // systems) saves a stat per file; it never follows a link.
+        let mut children: Vec<(String, PathBuf, Option<std::fs::FileType>)> = read
             .filter_map(|e| e.ok())
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, e.path(), e.file_type().ok())
+            })
             .collect();
-        children.sort();
-        for (name, path) in children {
+        children.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        for (name, path, file_type) in children {
             let relative = if prefix.is_empty() {
                 name.clone()
             } else {
                 format!("{prefix}/{name}")
             };
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            let Some(file_type) = file_type else {
                 continue;
             };
             // Links are not followed: a chart must not read outside itself.
-            if meta.file_type().is_symlink() {
+            if file_type.is_symlink() {
                 self.skipped.push(Diagnostic::new(
                     DiagnosticLevel::Warning,
                     DiagnosticCode::HelmChart,
@@ -211,21 +216,21 @@ impl Walk<'_> {
                 ));
                 continue;
             }
-            if self.rules.ignores(&relative, meta.is_dir()) {
+            if self.rules.ignores(&relative, file_type.is_dir()) {
                 continue;
             }
-            if meta.is_dir() {
+            if file_type.is_dir() {
                 self.walk(&path, &relative)?;
                 continue;
             }
-            if meta.len() > MAX_FILE_SIZE {
-                return Err(chart_error(
-                    display,
-                    format!("{relative} is larger than the maximum file size {MAX_FILE_SIZE}"),
-                ));
-            }
-            let bytes = std::fs::read(&path)
-                .map_err(|e| chart_error(display, format!("cannot read {relative}: {e}")))?;
+            let bytes = read_bounded(&path)
+                .map_err(|e| chart_error(display, format!("cannot read {relative}: {e}")))?
+                .ok_or_else(|| {
+                    chart_error(
+                        display,
+                        format!("{relative} is larger than the maximum file size {MAX_FILE_SIZE}"),
+                    )
+                })?;
             *self.total += bytes.len() as u64;
             if *self.total > MAX_CHART_SIZE {
                 return Err(chart_error(
@@ -240,6 +245,24 @@ impl Walk<'_> {
         }
         Ok(())
     }
+}
+
+/// A file's bytes; `None` when it is larger than [`MAX_FILE_SIZE`] (the size
+/// is read from the open file, so it is not read into memory then).
+fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_FILE_SIZE {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // A file that grows while read stops at the limit plus one byte.
+    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
 }
 
 /// Adds a chart file's text to the source map.
