@@ -72,6 +72,14 @@ fn translate(pattern: &str) -> String {
 #[derive(Default)]
 pub struct CompiledRegexes(RefCell<HashMap<String, Regex>>);
 
+impl CompiledRegexes {
+    /// How many patterns are kept.
+    #[cfg(test)]
+    pub fn count(&self) -> usize {
+        self.0.borrow().len()
+    }
+}
+
 /// `regexp.Compile`, with Go's error text; compiled once per render.
 fn compile(env: &Env, pattern: &str) -> Result<Regex, String> {
     if let Some(regex) = env.regexes.0.borrow().get(pattern) {
