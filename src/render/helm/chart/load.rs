@@ -813,6 +813,29 @@ mod tests {
     }
 
     #[test]
+    fn a_file_over_the_size_limit_fails_the_load_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        // Sparse: the size is set without writing the bytes.
+        let big = std::fs::File::create(dir.path().join("big.bin")).unwrap();
+        big.set_len(MAX_FILE_SIZE + 1).unwrap();
+        let error = Chart::load(dir.path(), &mut SourceMap::default()).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("big.bin is larger than the maximum file size"),
+            "{}",
+            error.message
+        );
+        big.set_len(MAX_FILE_SIZE).unwrap();
+        assert!(Chart::load(dir.path(), &mut SourceMap::default()).is_ok());
+    }
+
+    #[test]
     fn v1_charts_read_requirements_and_validation_fails_like_helm() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("Chart.yaml"), "name: old\nversion: 1.0.0\n").unwrap();
