@@ -294,11 +294,12 @@ fn winning_origin(
 
 /// The value at `path` of a chart's values, if any.
 fn value_at(values: &ChartValue, path: &[String]) -> Option<ChartValue> {
-    path.iter().try_fold(values.clone(), |value, key| match &value {
-        ChartValue::Map(map) => map.borrow().get(key).cloned(),
-        ChartValue::List(items) => items.get(key.parse::<usize>().ok()?).cloned(),
-        _ => None,
-    })
+    path.iter()
+        .try_fold(values.clone(), |value, key| match &value {
+            ChartValue::Map(map) => map.borrow().get(key).cloned(),
+            ChartValue::List(items) => items.get(key.parse::<usize>().ok()?).cloned(),
+            _ => None,
+        })
 }
 
 /// Whether a rendered node is what the values hold (a map for a map, a list

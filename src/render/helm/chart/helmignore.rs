@@ -7,7 +7,9 @@
 /// One line of a `.helmignore`.
 #[derive(Clone, Debug)]
 struct Pattern {
-    glob: String,
+    /// The glob's characters, split once: every file of the chart is
+    /// matched against every pattern.
+    glob: Vec<char>,
     negate: bool,
     directory_only: bool,
     whole_path: bool,
@@ -50,7 +52,7 @@ impl IgnoreRules {
             return Err(format!("syntax error in pattern {rule:?}"));
         }
         self.patterns.push(Pattern {
-            glob: rule.to_string(),
+            glob: rule.chars().collect(),
             negate,
             directory_only,
             whole_path: rule.contains('/'),
@@ -65,10 +67,14 @@ impl IgnoreRules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
-        let base = path.rsplit('/').next().unwrap_or(path);
+        let path: Vec<char> = path.chars().collect();
+        let base = match path.iter().rposition(|&c| c == '/') {
+            Some(slash) => &path[slash + 1..],
+            None => &path[..],
+        };
         for pattern in &self.patterns {
-            let subject = if pattern.whole_path { path } else { base };
-            let matched = glob_match(&pattern.glob, subject).unwrap_or(false);
+            let subject = if pattern.whole_path { &path[..] } else { base };
+            let matched = match_from(&pattern.glob, subject).unwrap_or(false);
             if pattern.negate {
                 if pattern.directory_only && !is_dir {
                     return true;

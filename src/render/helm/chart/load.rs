@@ -221,25 +221,30 @@ impl Walk<'_> {
         let display = self.display;
         let read = std::fs::read_dir(dir)
             .map_err(|e| chart_error(display, format!("cannot read {}: {e}", dir.display())))?;
-        let mut children: Vec<(String, PathBuf)> = read
+        // The entry's own type (from the directory listing on most file
+        // systems) saves a stat per file; it never follows a link.
+        let mut children: Vec<(String, PathBuf, Option<std::fs::FileType>)> = read
             .filter_map(|e| e.ok())
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, e.path(), e.file_type().ok())
+            })
             .collect();
-        children.sort();
-        for (name, path) in children {
+        children.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        for (name, path, file_type) in children {
             let relative = if prefix.is_empty() {
                 name.clone()
             } else {
                 format!("{prefix}/{name}")
             };
-            let Ok(mut meta) = std::fs::symlink_metadata(&path) else {
+            let Some(mut file_type) = file_type else {
                 continue;
             };
             let mut real = None;
-            if meta.file_type().is_symlink() {
+            if file_type.is_symlink() {
                 match self.follow(&path) {
                     Ok((target, target_meta)) => {
-                        meta = target_meta;
+                        file_type = target_meta.file_type();
                         real = Some(target);
                     }
                     Err((code, why)) => {
@@ -253,10 +258,10 @@ impl Walk<'_> {
                     }
                 }
             }
-            if self.rules.ignores(&relative, meta.is_dir()) {
+            if self.rules.ignores(&relative, file_type.is_dir()) {
                 continue;
             }
-            if meta.is_dir() {
+            if file_type.is_dir() {
                 let Some(real) = real.or_else(|| path.canonicalize().ok()) else {
                     continue;
                 };
@@ -275,14 +280,24 @@ impl Walk<'_> {
                 walked?;
                 continue;
             }
-            if meta.len() > MAX_FILE_SIZE {
-                return Err(chart_error(
-                    display,
-                    format!("{relative} is larger than the maximum file size {MAX_FILE_SIZE}"),
+            // A FIFO, socket or device would block or never end: not read.
+            if !file_type.is_file() {
+                self.skipped.push(Diagnostic::new(
+                    DiagnosticLevel::Warning,
+                    DiagnosticCode::HelmChart,
+                    format!("{display}/{relative}"),
+                    "not a regular file (a FIFO, socket or device): not read",
                 ));
+                continue;
             }
-            let bytes = std::fs::read(&path)
-                .map_err(|e| chart_error(display, format!("cannot read {relative}: {e}")))?;
+            let bytes = read_bounded(&path)
+                .map_err(|e| chart_error(display, format!("cannot read {relative}: {e}")))?
+                .ok_or_else(|| {
+                    chart_error(
+                        display,
+                        format!("{relative} is larger than the maximum file size {MAX_FILE_SIZE}"),
+                    )
+                })?;
             *self.total += bytes.len() as u64;
             if *self.total > MAX_CHART_SIZE {
                 return Err(chart_error(
@@ -324,6 +339,24 @@ impl Walk<'_> {
         let meta = std::fs::metadata(&target).map_err(unreadable)?;
         Ok((target, meta))
     }
+}
+
+/// A file's bytes; `None` when it is larger than [`MAX_FILE_SIZE`] (the size
+/// is read from the open file, so it is not read into memory then).
+fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_FILE_SIZE {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // A file that grows while read stops at the limit plus one byte.
+    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
 }
 
 /// Adds a chart file's text to the source map.
@@ -916,6 +949,62 @@ mod tests {
             chart.warnings
         );
         assert!(chart.warnings[0].path.ends_with("c/templates/loop"));
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_fails_the_load_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        // Sparse: the size is set without writing the bytes.
+        let big = std::fs::File::create(dir.path().join("big.bin")).unwrap();
+        big.set_len(MAX_FILE_SIZE + 1).unwrap();
+        let error = Chart::load(dir.path(), &mut SourceMap::default()).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("big.bin is larger than the maximum file size"),
+            "{}",
+            error.message
+        );
+        big.set_len(MAX_FILE_SIZE).unwrap();
+        assert!(Chart::load(dir.path(), &mut SourceMap::default()).is_ok());
+    }
+
+    /// A FIFO in a hostile chart would block the read forever: it is
+    /// skipped with a warning and the chart still loads.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_a_chart_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("values.yaml"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let path = dir.path().to_path_buf();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let loaded = Chart::load(&path, &mut SourceMap::default()).map(|chart| chart.warnings);
+            let _ = sender
+                .send(loaded.map(|w| w.iter().map(|d| d.message.clone()).collect::<Vec<_>>()));
+        });
+        let warnings = receiver
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the load blocked on the FIFO")
+            .unwrap();
+        assert!(
+            warnings.iter().any(|m| m.contains("not a regular file")),
+            "{warnings:?}"
+        );
     }
 
     #[test]

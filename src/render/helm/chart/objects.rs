@@ -673,7 +673,10 @@ mod tests {
         // `helm template` 3.17.3 prints `{}` for an empty glob's
         // AsConfig and AsSecrets.
         let none = f.glob("none/*").unwrap();
-        assert_eq!((none.as_config(), none.as_secrets()), ("{}".into(), "{}".into()));
+        assert_eq!(
+            (none.as_config(), none.as_secrets()),
+            ("{}".into(), "{}".into())
+        );
         assert_eq!(f.lines("f/noend.txt"), ["line1", "line2"]);
         assert!(f.lines("missing").is_empty());
         assert_eq!(f.get("missing"), "");

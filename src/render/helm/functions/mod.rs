@@ -28,6 +28,7 @@ mod toml;
 mod yaml;
 
 pub use dicts::takes_map_at;
+pub use regex::CompiledRegexes;
 #[cfg(test)]
 mod tests;
 
@@ -40,6 +41,8 @@ pub struct Env {
     pub now: i64,
     /// State of the deterministic generator.
     pub seed: Cell<u64>,
+    /// Regular expressions compiled so far.
+    pub regexes: CompiledRegexes,
 }
 
 impl Default for Env {
@@ -48,6 +51,7 @@ impl Default for Env {
             // 2000-01-01T00:00:00Z: obviously not a real time.
             now: 946_684_800,
             seed: Cell::new(0x5eed_1e5e_ed5e_ed01),
+            regexes: CompiledRegexes::default(),
         }
     }
 }

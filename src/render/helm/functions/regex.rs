@@ -4,6 +4,9 @@
 //! classes. Go's `\Q…\E` quoting is not supported, and syntax error texts
 //! name Go's error code but always quote the whole expression.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use regex::Regex;
 
 use super::super::value::Value;
@@ -63,8 +66,35 @@ fn translate(pattern: &str) -> String {
     out
 }
 
-/// `regexp.Compile`, with Go's error text.
-fn compile(pattern: &str) -> Result<Regex, String> {
+/// The expressions a render has compiled, by pattern: charts call
+/// `regexReplaceAll` with the same few patterns thousands of times, and
+/// compiling costs far more than matching.
+#[derive(Default)]
+pub struct CompiledRegexes(RefCell<HashMap<String, Regex>>);
+
+impl CompiledRegexes {
+    /// How many patterns are kept.
+    #[cfg(test)]
+    pub fn count(&self) -> usize {
+        self.0.borrow().len()
+    }
+}
+
+/// `regexp.Compile`, with Go's error text; compiled once per render.
+fn compile(env: &Env, pattern: &str) -> Result<Regex, String> {
+    if let Some(regex) = env.regexes.0.borrow().get(pattern) {
+        // A clone shares the compiled program.
+        return Ok(regex.clone());
+    }
+    let regex = compile_new(pattern)?;
+    env.regexes
+        .0
+        .borrow_mut()
+        .insert(pattern.to_owned(), regex.clone());
+    Ok(regex)
+}
+
+fn compile_new(pattern: &str) -> Result<Regex, String> {
     Regex::new(&translate(pattern)).map_err(|error| {
         let detail = error.to_string();
         let code = if detail.contains("unclosed group") {
@@ -93,8 +123,8 @@ fn compile(pattern: &str) -> Result<Regex, String> {
 }
 
 /// `regexp.MustCompile`'s panic text.
-fn must_compile(pattern: &str) -> Result<Regex, String> {
-    compile(pattern).map_err(|message| format!("regexp: Compile(`{pattern}`): {message}"))
+fn must_compile(env: &Env, pattern: &str) -> Result<Regex, String> {
+    compile(env, pattern).map_err(|message| format!("regexp: Compile(`{pattern}`): {message}"))
 }
 
 /// Go's `FindAllStringIndex`: an empty match right after a match is skipped.
@@ -123,65 +153,73 @@ fn two_strings<'a>(name: &str, args: &'a [Value]) -> Result<(&'a str, &'a str), 
     Ok((arguments::string(&args[0])?, arguments::string(&args[1])?))
 }
 
-fn regex_match(_: &Env, args: &[Value]) -> Result<Value, String> {
+fn regex_match(env: &Env, args: &[Value]) -> Result<Value, String> {
     let (pattern, s) = two_strings("regexMatch", args)?;
-    Ok(Value::Bool(compile(pattern).is_ok_and(|r| r.is_match(s))))
+    Ok(Value::Bool(
+        compile(env, pattern).is_ok_and(|r| r.is_match(s)),
+    ))
 }
 
-fn must_regex_match(_: &Env, args: &[Value]) -> Result<Value, String> {
+fn must_regex_match(env: &Env, args: &[Value]) -> Result<Value, String> {
     let (pattern, s) = two_strings("mustRegexMatch", args)?;
-    Ok(Value::Bool(compile(pattern)?.is_match(s)))
+    Ok(Value::Bool(compile(env, pattern)?.is_match(s)))
 }
 
-fn find_all_with(name: &str, args: &[Value], must: bool) -> Result<Value, String> {
+fn find_all_with(env: &Env, name: &str, args: &[Value], must: bool) -> Result<Value, String> {
     count(name, args, 3)?;
     let pattern = arguments::string(&args[0])?;
     let s = arguments::string(&args[1])?;
     let n = arguments::int(&args[2])?;
     let regex = if must {
-        compile(pattern)?
+        compile(env, pattern)?
     } else {
-        must_compile(pattern)?
+        must_compile(env, pattern)?
     };
     let found = find_all(&regex, s, n);
     Ok(strings(found.iter().map(|&(a, b)| &s[a..b]).collect()))
 }
 
-fn regex_find_all(_: &Env, args: &[Value]) -> Result<Value, String> {
-    find_all_with("regexFindAll", args, false)
+fn regex_find_all(env: &Env, args: &[Value]) -> Result<Value, String> {
+    find_all_with(env, "regexFindAll", args, false)
 }
 
-fn must_regex_find_all(_: &Env, args: &[Value]) -> Result<Value, String> {
-    find_all_with("mustRegexFindAll", args, true)
+fn must_regex_find_all(env: &Env, args: &[Value]) -> Result<Value, String> {
+    find_all_with(env, "mustRegexFindAll", args, true)
 }
 
-fn find_with(name: &str, args: &[Value], must: bool) -> Result<Value, String> {
+fn find_with(env: &Env, name: &str, args: &[Value], must: bool) -> Result<Value, String> {
     let (pattern, s) = two_strings(name, args)?;
     let regex = if must {
-        compile(pattern)?
+        compile(env, pattern)?
     } else {
-        must_compile(pattern)?
+        must_compile(env, pattern)?
     };
     Ok(Value::string(regex.find(s).map_or("", |m| m.as_str())))
 }
 
-fn regex_find(_: &Env, args: &[Value]) -> Result<Value, String> {
-    find_with("regexFind", args, false)
+fn regex_find(env: &Env, args: &[Value]) -> Result<Value, String> {
+    find_with(env, "regexFind", args, false)
 }
 
-fn must_regex_find(_: &Env, args: &[Value]) -> Result<Value, String> {
-    find_with("mustRegexFind", args, true)
+fn must_regex_find(env: &Env, args: &[Value]) -> Result<Value, String> {
+    find_with(env, "mustRegexFind", args, true)
 }
 
-fn replace_with(name: &str, args: &[Value], must: bool, literal: bool) -> Result<Value, String> {
+fn replace_with(
+    env: &Env,
+    name: &str,
+    args: &[Value],
+    must: bool,
+    literal: bool,
+) -> Result<Value, String> {
     count(name, args, 3)?;
     let pattern = arguments::string(&args[0])?;
     let s = arguments::string(&args[1])?;
     let replacement = arguments::string(&args[2])?;
     let regex = if must {
-        compile(pattern)?
+        compile(env, pattern)?
     } else {
-        must_compile(pattern)?
+        must_compile(env, pattern)?
     };
     let replaced = if literal {
         regex.replace_all(s, regex::NoExpand(replacement))
@@ -191,32 +229,32 @@ fn replace_with(name: &str, args: &[Value], must: bool, literal: bool) -> Result
     Ok(Value::string(replaced.into_owned()))
 }
 
-fn regex_replace_all(_: &Env, args: &[Value]) -> Result<Value, String> {
-    replace_with("regexReplaceAll", args, false, false)
+fn regex_replace_all(env: &Env, args: &[Value]) -> Result<Value, String> {
+    replace_with(env, "regexReplaceAll", args, false, false)
 }
 
-fn must_regex_replace_all(_: &Env, args: &[Value]) -> Result<Value, String> {
-    replace_with("mustRegexReplaceAll", args, true, false)
+fn must_regex_replace_all(env: &Env, args: &[Value]) -> Result<Value, String> {
+    replace_with(env, "mustRegexReplaceAll", args, true, false)
 }
 
-fn regex_replace_all_literal(_: &Env, args: &[Value]) -> Result<Value, String> {
-    replace_with("regexReplaceAllLiteral", args, false, true)
+fn regex_replace_all_literal(env: &Env, args: &[Value]) -> Result<Value, String> {
+    replace_with(env, "regexReplaceAllLiteral", args, false, true)
 }
 
-fn must_regex_replace_all_literal(_: &Env, args: &[Value]) -> Result<Value, String> {
-    replace_with("mustRegexReplaceAllLiteral", args, true, true)
+fn must_regex_replace_all_literal(env: &Env, args: &[Value]) -> Result<Value, String> {
+    replace_with(env, "mustRegexReplaceAllLiteral", args, true, true)
 }
 
 /// Go's `Regexp.Split`.
-fn split_with(name: &str, args: &[Value], must: bool) -> Result<Value, String> {
+fn split_with(env: &Env, name: &str, args: &[Value], must: bool) -> Result<Value, String> {
     count(name, args, 3)?;
     let pattern = arguments::string(&args[0])?;
     let s = arguments::string(&args[1])?;
     let n = arguments::int(&args[2])?;
     let regex = if must {
-        compile(pattern)?
+        compile(env, pattern)?
     } else {
-        must_compile(pattern)?
+        must_compile(env, pattern)?
     };
     if n == 0 {
         return Ok(Value::list(Vec::new()));
@@ -242,12 +280,12 @@ fn split_with(name: &str, args: &[Value], must: bool) -> Result<Value, String> {
     Ok(strings(pieces))
 }
 
-fn regex_split(_: &Env, args: &[Value]) -> Result<Value, String> {
-    split_with("regexSplit", args, false)
+fn regex_split(env: &Env, args: &[Value]) -> Result<Value, String> {
+    split_with(env, "regexSplit", args, false)
 }
 
-fn must_regex_split(_: &Env, args: &[Value]) -> Result<Value, String> {
-    split_with("mustRegexSplit", args, true)
+fn must_regex_split(env: &Env, args: &[Value]) -> Result<Value, String> {
+    split_with(env, "mustRegexSplit", args, true)
 }
 
 fn regex_quote_meta(_: &Env, args: &[Value]) -> Result<Value, String> {

@@ -870,6 +870,20 @@ mod regex {
     }
 
     #[test]
+    fn regex_compiled_once_per_pattern() {
+        let env = Env::default();
+        let replace =
+            |pattern: &str| call_in(&env, "regexReplaceAll", &[s(pattern), s("a1b22"), s("#")]);
+        assert_eq!(replace("[0-9]+"), Ok(s("a#b#")));
+        assert_eq!(replace("[0-9]+"), Ok(s("a#b#")));
+        assert_eq!(replace("b"), Ok(s("a1#22")));
+        // A pattern that does not compile is not kept, and fails again.
+        assert!(replace("(").is_err());
+        assert!(replace("(").is_err());
+        assert_eq!(env.regexes.count(), 2);
+    }
+
+    #[test]
     fn regex_errors() {
         assert_eq!(
             out("mustRegexMatch", &[s("("), s("x")]),

@@ -73,7 +73,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         pos: 0,
         start: 0,
         line: 1,
-        tokens: Vec::new(),
+        // Templates average one token per 8 to 16 bytes; growing from empty
+        // copies large token lists several times.
+        tokens: Vec::with_capacity(text.len() / 8),
         paren_depth: 0,
     };
     lexer.run();
