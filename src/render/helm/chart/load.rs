@@ -388,7 +388,13 @@ fn add_source(
         Origin::Directory(dir) => dir.join(&entry.path),
         Origin::Archive => PathBuf::from(&display),
     };
-    let file = SourceFile::new(path, display, text.clone(), sha256_hex(&entry.bytes));
+    // The text is the bytes read unless a BOM was cut or bytes replaced:
+    // only then must the bytes be hashed now.
+    let file = if text.as_bytes() == entry.bytes.as_slice() {
+        SourceFile::from_text(path, display, text.clone())
+    } else {
+        SourceFile::new(path, display, text.clone(), sha256_hex(&entry.bytes))
+    };
     (sources.push(file), text)
 }
 
@@ -1041,5 +1047,29 @@ mod tests {
         std::fs::remove_file(dir.path().join("Chart.yaml")).unwrap();
         let error = Chart::load(dir.path(), &mut SourceMap::default()).unwrap_err();
         assert_eq!(error.message, "Chart.yaml file is missing");
+    }
+
+    #[test]
+    fn files_hash_as_the_bytes_on_disk() {
+        // The hash of a file whose text is its bytes is computed late; one
+        // with a BOM or invalid UTF-8 must still hash the bytes read.
+        let dir = tempfile::tempdir().unwrap();
+        let chart = b"apiVersion: v2\nname: h\nversion: 1.0.0\n";
+        std::fs::write(dir.path().join("Chart.yaml"), chart).unwrap();
+        let bom = b"\xEF\xBB\xBFa: 1\n";
+        std::fs::write(dir.path().join("values.yaml"), bom).unwrap();
+        let invalid = b"x: \xFF\n";
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/data.yaml"), invalid).unwrap();
+        let mut sources = SourceMap::default();
+        Chart::load(dir.path(), &mut sources).unwrap();
+        for (name, bytes) in [
+            ("Chart.yaml", &chart[..]),
+            ("values.yaml", &bom[..]),
+            ("templates/data.yaml", &invalid[..]),
+        ] {
+            let id = sources.find(&dir.path().join(name)).unwrap();
+            assert_eq!(sources.get(id).sha256(), sha256_hex(bytes), "{name}");
+        }
     }
 }

@@ -71,8 +71,9 @@ pub struct TemplateSet {
     /// The trees parsed from each text, so a text seen again (a library
     /// chart vendored by several subcharts, a string `tpl` renders on every
     /// call) is parsed once. A parse depends only on the text and the
-    /// functions, except the top tree's name, which callers set.
-    parsed: RefCell<HashMap<Rc<str>, Vec<Tree>>>,
+    /// functions, except the top tree's name, which callers set. Keyed by
+    /// length: comparing texts of equal length is cheaper than hashing them.
+    parsed: RefCell<HashMap<usize, Vec<(Rc<str>, Vec<Tree>)>>>,
 }
 
 /// How to render.
@@ -195,19 +196,26 @@ impl TemplateSet {
     /// The trees of `text` with the top one named `name`, and the shared
     /// copy of `text`; parse errors are not kept, their text names the file.
     fn parse_shared(&self, name: &str, text: &str) -> Result<(Vec<Tree>, Rc<str>), ParseError> {
-        if let Some((shared, trees)) = self.parsed.borrow().get_key_value(text) {
+        let parsed = self.parsed.borrow();
+        let seen = parsed
+            .get(&text.len())
+            .and_then(|same_length| same_length.iter().find(|(seen, _)| **seen == *text));
+        if let Some((shared, trees)) = seen {
             let mut trees = trees.clone();
             if let Some(top) = trees.first_mut() {
                 top.name = name.to_string();
             }
             return Ok((trees, shared.clone()));
         }
+        drop(parsed);
         let known = |f: &str| self.functions.contains_key(f);
         let trees = parse::parse(name, text, &known)?;
         let shared: Rc<str> = text.into();
         self.parsed
             .borrow_mut()
-            .insert(shared.clone(), trees.clone());
+            .entry(text.len())
+            .or_default()
+            .push((shared.clone(), trees.clone()));
         Ok((trees, shared))
     }
 
