@@ -64,6 +64,9 @@ struct Template {
     source: Rc<Source>,
 }
 
+/// A text and the trees parsed from it.
+type ParsedText = (Rc<str>, Vec<Tree>);
+
 /// A chart's templates, parsed once, with the functions they may call.
 pub struct TemplateSet {
     functions: HashMap<&'static str, Callable>,
@@ -73,7 +76,7 @@ pub struct TemplateSet {
     /// call) is parsed once. A parse depends only on the text and the
     /// functions, except the top tree's name, which callers set. Keyed by
     /// length: comparing texts of equal length is cheaper than hashing them.
-    parsed: RefCell<HashMap<usize, Vec<(Rc<str>, Vec<Tree>)>>>,
+    parsed: RefCell<HashMap<usize, Vec<ParsedText>>>,
 }
 
 /// How to render.
