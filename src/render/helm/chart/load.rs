@@ -366,7 +366,7 @@ fn add_source(
     chart_display: &str,
     entry: &Entry,
     warnings: &mut Vec<Diagnostic>,
-) -> (FileId, String) {
+) -> FileId {
     let display = format!("{chart_display}/{}", entry.path);
     let body = entry
         .bytes
@@ -391,11 +391,12 @@ fn add_source(
     // The text is the bytes read unless a BOM was cut or bytes replaced:
     // only then must the bytes be hashed now.
     let file = if text.as_bytes() == entry.bytes.as_slice() {
-        SourceFile::from_text(path, display, text.clone())
+        SourceFile::from_text(path, display, text)
     } else {
-        SourceFile::new(path, display, text.clone(), sha256_hex(&entry.bytes))
+        let sha256 = sha256_hex(&entry.bytes);
+        SourceFile::new(path, display, text, sha256)
     };
-    (sources.push(file), text)
+    sources.push(file)
 }
 
 /// Subcharts nest at most this deep.
@@ -429,17 +430,17 @@ fn from_entries(
     for entry in entries {
         match entry.path.as_str() {
             "Chart.yaml" => {
-                let (file, text) = add_source(sources, origin, display, &entry, &mut warnings);
-                metadata = Some((file, text));
+                let file = add_source(sources, origin, display, &entry, &mut warnings);
+                metadata = Some((file, sources.get(file).text.clone()));
             }
             "requirements.yaml" => {
-                let (file, text) = add_source(sources, origin, display, &entry, &mut warnings);
-                requirements = Some((file, text));
+                let file = add_source(sources, origin, display, &entry, &mut warnings);
+                requirements = Some((file, sources.get(file).text.clone()));
             }
             "requirements.lock" | "Chart.lock" => {}
             "values.yaml" => {
-                let (file, text) = add_source(sources, origin, display, &entry, &mut warnings);
-                values_file = Some((file, text));
+                let file = add_source(sources, origin, display, &entry, &mut warnings);
+                values_file = Some((file, sources.get(file).text.clone()));
             }
             "values.schema.json" => {
                 let parsed = serde_json::from_slice(&entry.bytes).map_err(|e| {
@@ -451,7 +452,7 @@ fn from_entries(
                 schema = Some(parsed);
             }
             path if path.starts_with("templates/") => {
-                let (file, _) = add_source(sources, origin, display, &entry, &mut warnings);
+                let file = add_source(sources, origin, display, &entry, &mut warnings);
                 templates.push(ChartFile {
                     path: entry.path.clone(),
                     file,
@@ -470,7 +471,7 @@ fn from_entries(
             }
             path => {
                 if path.starts_with("crds/") {
-                    let (file, _) = add_source(sources, origin, display, &entry, &mut warnings);
+                    let file = add_source(sources, origin, display, &entry, &mut warnings);
                     crds.push(ChartFile {
                         path: entry.path.clone(),
                         file,
