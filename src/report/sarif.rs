@@ -435,7 +435,7 @@ pub fn write(scan: &Scan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                 .map(|(_, file)| Artifact {
                     location: artifact_location(&file.display, None),
                     length: file.text.len(),
-                    hashes: BTreeMap::from([("sha-256", file.sha256.as_str())]),
+                    hashes: BTreeMap::from([("sha-256", file.sha256())]),
                     roles: ["analysisTarget"],
                 })
                 .collect(),

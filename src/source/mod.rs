@@ -22,21 +22,39 @@ pub struct SourceFile {
     pub display: String,
     /// The file's text; empty when the file could not be read.
     pub text: String,
-    /// Lowercase hex SHA-256 of the bytes read.
-    pub sha256: String,
+    /// Lowercase hex SHA-256 of the bytes read; when those bytes are `text`,
+    /// computed on first use (most rendered chart files are never reported).
+    sha256: OnceLock<String>,
     /// Byte offset of the start of each line, computed on first use.
     line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
+    /// A file read as `text`, whose bytes on disk hash to `sha256`.
     pub fn new(path: PathBuf, display: String, text: String, sha256: String) -> Self {
         SourceFile {
             path,
             display,
             text,
-            sha256,
+            sha256: OnceLock::from(sha256),
             line_starts: OnceLock::new(),
         }
+    }
+
+    /// A file whose bytes are exactly `text`; it is hashed when first asked.
+    pub fn from_text(path: PathBuf, display: String, text: String) -> Self {
+        SourceFile {
+            path,
+            display,
+            text,
+            sha256: OnceLock::new(),
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    /// Lowercase hex SHA-256 of the bytes read.
+    pub fn sha256(&self) -> &str {
+        self.sha256.get_or_init(|| sha256_hex(self.text.as_bytes()))
     }
 
     /// The text of a 1-based line, without its line break.

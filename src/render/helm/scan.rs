@@ -102,8 +102,8 @@ pub fn render_loaded(
         .collect();
     for &name in &names {
         let template = &prepared.templates[by_name[name]];
-        let text = sources.get(template.file).text.clone();
-        if let Err(error) = set.add(name, template.file, &text) {
+        let text = &sources.get(template.file).text;
+        if let Err(error) = set.add(name, template.file, text) {
             out.diagnostics
                 .push(template_error(&error, template.file, sources));
             failed = true;

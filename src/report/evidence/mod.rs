@@ -560,7 +560,7 @@ pub fn build(scan: &Scan, frameworks: &[&Framework], run: RunInfo) -> Evidence {
             let sha256 = scan
                 .sources
                 .find(&path)
-                .map(|id| scan.sources.get(id).sha256.clone())
+                .map(|id| scan.sources.get(id).sha256().to_string())
                 .or_else(|| {
                     std::fs::read(&path)
                         .ok()

@@ -366,7 +366,7 @@ fn add_source(
     chart_display: &str,
     entry: &Entry,
     warnings: &mut Vec<Diagnostic>,
-) -> (FileId, String) {
+) -> FileId {
     let display = format!("{chart_display}/{}", entry.path);
     let body = entry
         .bytes
@@ -388,8 +388,15 @@ fn add_source(
         Origin::Directory(dir) => dir.join(&entry.path),
         Origin::Archive => PathBuf::from(&display),
     };
-    let file = SourceFile::new(path, display, text.clone(), sha256_hex(&entry.bytes));
-    (sources.push(file), text)
+    // The text is the bytes read unless a BOM was cut or bytes replaced:
+    // only then must the bytes be hashed now.
+    let file = if text.as_bytes() == entry.bytes.as_slice() {
+        SourceFile::from_text(path, display, text)
+    } else {
+        let sha256 = sha256_hex(&entry.bytes);
+        SourceFile::new(path, display, text, sha256)
+    };
+    sources.push(file)
 }
 
 /// Subcharts nest at most this deep.
@@ -423,17 +430,17 @@ fn from_entries(
     for entry in entries {
         match entry.path.as_str() {
             "Chart.yaml" => {
-                let (file, text) = add_source(sources, origin, display, &entry, &mut warnings);
-                metadata = Some((file, text));
+                let file = add_source(sources, origin, display, &entry, &mut warnings);
+                metadata = Some((file, sources.get(file).text.clone()));
             }
             "requirements.yaml" => {
-                let (file, text) = add_source(sources, origin, display, &entry, &mut warnings);
-                requirements = Some((file, text));
+                let file = add_source(sources, origin, display, &entry, &mut warnings);
+                requirements = Some((file, sources.get(file).text.clone()));
             }
             "requirements.lock" | "Chart.lock" => {}
             "values.yaml" => {
-                let (file, text) = add_source(sources, origin, display, &entry, &mut warnings);
-                values_file = Some((file, text));
+                let file = add_source(sources, origin, display, &entry, &mut warnings);
+                values_file = Some((file, sources.get(file).text.clone()));
             }
             "values.schema.json" => {
                 let parsed = serde_json::from_slice(&entry.bytes).map_err(|e| {
@@ -445,7 +452,7 @@ fn from_entries(
                 schema = Some(parsed);
             }
             path if path.starts_with("templates/") => {
-                let (file, _) = add_source(sources, origin, display, &entry, &mut warnings);
+                let file = add_source(sources, origin, display, &entry, &mut warnings);
                 templates.push(ChartFile {
                     path: entry.path.clone(),
                     file,
@@ -464,7 +471,7 @@ fn from_entries(
             }
             path => {
                 if path.starts_with("crds/") {
-                    let (file, _) = add_source(sources, origin, display, &entry, &mut warnings);
+                    let file = add_source(sources, origin, display, &entry, &mut warnings);
                     crds.push(ChartFile {
                         path: entry.path.clone(),
                         file,
@@ -1041,5 +1048,29 @@ mod tests {
         std::fs::remove_file(dir.path().join("Chart.yaml")).unwrap();
         let error = Chart::load(dir.path(), &mut SourceMap::default()).unwrap_err();
         assert_eq!(error.message, "Chart.yaml file is missing");
+    }
+
+    #[test]
+    fn files_hash_as_the_bytes_on_disk() {
+        // The hash of a file whose text is its bytes is computed late; one
+        // with a BOM or invalid UTF-8 must still hash the bytes read.
+        let dir = tempfile::tempdir().unwrap();
+        let chart = b"apiVersion: v2\nname: h\nversion: 1.0.0\n";
+        std::fs::write(dir.path().join("Chart.yaml"), chart).unwrap();
+        let bom = b"\xEF\xBB\xBFa: 1\n";
+        std::fs::write(dir.path().join("values.yaml"), bom).unwrap();
+        let invalid = b"x: \xFF\n";
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/data.yaml"), invalid).unwrap();
+        let mut sources = SourceMap::default();
+        Chart::load(dir.path(), &mut sources).unwrap();
+        for (name, bytes) in [
+            ("Chart.yaml", &chart[..]),
+            ("values.yaml", &bom[..]),
+            ("templates/data.yaml", &invalid[..]),
+        ] {
+            let id = sources.find(&dir.path().join(name)).unwrap();
+            assert_eq!(sources.get(id).sha256(), sha256_hex(bytes), "{name}");
+        }
     }
 }

@@ -13,7 +13,7 @@ use super::strvals::{self, SetStyle};
 use super::values::{self, ValueOrigins, ValuesScope};
 use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLevel};
 use crate::render::helm::value::{Map, Value};
-use crate::source::{FileId, Position, SourceFile, SourceMap, Span, sha256_hex};
+use crate::source::{FileId, Position, SourceFile, SourceMap, Span};
 
 /// The options of `helm template` that Vigie supports.
 #[derive(Clone, Debug)]
@@ -313,11 +313,10 @@ fn user_values(
         let display = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| values_error(&display, format!("open {display}: {}", go_io_error(&e))))?;
-        let file = sources.reuse_or_push(SourceFile::new(
+        let file = sources.reuse_or_push(SourceFile::from_text(
             path.clone(),
             display.clone(),
             text.clone(),
-            sha256_hex(text.as_bytes()),
         ));
         let read = values::read_values(file, &display, &text)?;
         values::merge_maps(&mut user, &read.values);
@@ -351,11 +350,10 @@ fn user_values(
                 };
                 values_error(&display, message)
             })?;
-            let file = sources.reuse_or_push(SourceFile::new(
+            let file = sources.reuse_or_push(SourceFile::from_text(
                 PathBuf::from(&display),
                 display.clone(),
                 argument.clone(),
-                sha256_hex(argument.as_bytes()),
             ));
             let span = Span::new(
                 file,

@@ -1032,10 +1032,13 @@ impl<'s> Exec<'s> {
     /// Helm's `tpl`: `text` parsed as the template `gotpl` next to the
     /// chart's templates, rendered, `<no value>` removed.
     fn tpl(&mut self, text: &str, data: Tracked, file: crate::source::FileId) -> Result<String> {
-        let set = self.set;
-        let known = |name: &str| set.functions.contains_key(name);
-        let source = self.tpl_source(text, file);
-        let trees = super::parse::parse("gotpl", text, &known).map_err(|e| {
+        let parsed = self.set.parse_shared("gotpl", text);
+        let shared = match &parsed {
+            Ok((_, shared)) => shared.clone(),
+            Err(_) => text.into(),
+        };
+        let source = self.tpl_source(shared, file);
+        let (trees, _) = parsed.map_err(|e| {
             let mut error = TemplateError::from_parse(e, &source);
             error.message = format!(
                 "cannot parse template {}: {}",
@@ -1084,11 +1087,11 @@ impl<'s> Exec<'s> {
         Ok(out.text.replace("<no value>", ""))
     }
 
-    fn tpl_source(&self, text: &str, file: crate::source::FileId) -> Rc<super::Source> {
+    fn tpl_source(&self, text: Rc<str>, file: crate::source::FileId) -> Rc<super::Source> {
         Rc::new(super::Source {
             name: "gotpl".to_string(),
             file,
-            text: text.into(),
+            text,
             in_file: false,
         })
     }

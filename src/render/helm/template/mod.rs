@@ -19,6 +19,7 @@ mod lex;
 mod output;
 mod parse;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -63,10 +64,19 @@ struct Template {
     source: Rc<Source>,
 }
 
+/// A text and the trees parsed from it.
+type ParsedText = (Rc<str>, Vec<Tree>);
+
 /// A chart's templates, parsed once, with the functions they may call.
 pub struct TemplateSet {
     functions: HashMap<&'static str, Callable>,
     templates: HashMap<String, Rc<Template>>,
+    /// The trees parsed from each text, so a text seen again (a library
+    /// chart vendored by several subcharts, a string `tpl` renders on every
+    /// call) is parsed once. A parse depends only on the text and the
+    /// functions, except the top tree's name, which callers set. Keyed by
+    /// length: comparing texts of equal length is cheaper than hashing them.
+    parsed: RefCell<HashMap<usize, Vec<ParsedText>>>,
 }
 
 /// How to render.
@@ -182,7 +192,34 @@ impl TemplateSet {
         TemplateSet {
             functions: table,
             templates: HashMap::new(),
+            parsed: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The trees of `text` with the top one named `name`, and the shared
+    /// copy of `text`; parse errors are not kept, their text names the file.
+    fn parse_shared(&self, name: &str, text: &str) -> Result<(Vec<Tree>, Rc<str>), ParseError> {
+        let parsed = self.parsed.borrow();
+        let seen = parsed
+            .get(&text.len())
+            .and_then(|same_length| same_length.iter().find(|(seen, _)| **seen == *text));
+        if let Some((shared, trees)) = seen {
+            let mut trees = trees.clone();
+            if let Some(top) = trees.first_mut() {
+                top.name = name.to_string();
+            }
+            return Ok((trees, shared.clone()));
+        }
+        drop(parsed);
+        let known = |f: &str| self.functions.contains_key(f);
+        let trees = parse::parse(name, text, &known)?;
+        let shared: Rc<str> = text.into();
+        self.parsed
+            .borrow_mut()
+            .entry(text.len())
+            .or_default()
+            .push((shared.clone(), trees.clone()));
+        Ok((trees, shared))
     }
 
     /// Parses `text`, the template file `name`, adding it and the templates
@@ -190,16 +227,21 @@ impl TemplateSet {
     /// name unless its body is empty (Go's rule); Helm adds a chart's files
     /// in [`helm_parse_order`].
     pub fn add(&mut self, name: &str, file: FileId, text: &str) -> Result<(), TemplateError> {
-        let functions = &self.functions;
-        let known = |f: &str| functions.contains_key(f);
+        let (trees, shared) = self.parse_shared(name, text).map_err(|e| {
+            let source = Source {
+                name: name.to_string(),
+                file,
+                text: text.into(),
+                in_file: true,
+            };
+            TemplateError::from_parse(e, &source)
+        })?;
         let source = Rc::new(Source {
             name: name.to_string(),
             file,
-            text: text.into(),
+            text: shared,
             in_file: true,
         });
-        let trees =
-            parse::parse(name, text, &known).map_err(|e| TemplateError::from_parse(e, &source))?;
         for tree in trees {
             let empty = parse::is_empty_tree(&tree.root, text);
             if empty && self.templates.contains_key(&tree.name) {

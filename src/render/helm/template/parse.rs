@@ -14,11 +14,12 @@ use super::lex::{Keyword, Kind, Token, go_quote, tokenize, unquote};
 pub const MAX_NESTING: usize = 2000;
 
 /// One parsed template: a file's top level, or a `define`/`block` body.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Tree {
     /// The template's name (`mychart/templates/deploy.yaml`, `mychart.labels`).
     pub name: String,
-    pub root: Vec<Node>,
+    /// Shared: files with the same text share their parsed bodies.
+    pub root: Rc<[Node]>,
 }
 
 /// A node of a template's body.
@@ -146,7 +147,7 @@ pub(crate) fn parse(
     let root = parser.parse_top()?;
     let top = Tree {
         name: name.to_string(),
-        root,
+        root: root.into(),
     };
     let mut trees = vec![top];
     trees.append(&mut parser.trees);
@@ -324,7 +325,10 @@ impl Parser<'_> {
         if !matches!(end, Item::End) {
             return Err(self.error(format!("unexpected {{{{else}}}} in {context}")));
         }
-        self.add_tree(Tree { name, root: list })
+        self.add_tree(Tree {
+            name,
+            root: list.into(),
+        })
     }
 
     /// Go's `Tree.add`: a second non-empty definition in the same text is an
@@ -543,7 +547,7 @@ impl Parser<'_> {
         }
         self.add_tree(Tree {
             name: name.clone(),
-            root: list,
+            root: list.into(),
         })?;
         Ok(Node::Template(TemplateCall {
             pos: token.start,

@@ -471,6 +471,48 @@ fn define_template_block_and_include() {
 }
 
 #[test]
+fn files_with_the_same_text_keep_their_own_names_and_files() {
+    // The second file reuses the first one's parse: its errors, defines and
+    // `tpl` must still name it, and a parse error is never reused.
+    let text = "{{ define \"lib\" }}{{ .Values.s }}{{ end }}x\n{{ template \"nope\" }}";
+    let mut set = TemplateSet::new(test_functions());
+    set.add("a/t.yaml", FILE, text).unwrap();
+    set.add("b/t.yaml", HELPERS, text).unwrap();
+    set.add("c/t.yaml", FileId(9), "{{ include \"lib\" . }}")
+        .unwrap();
+    for (name, file) in [("a/t.yaml", FILE), ("b/t.yaml", HELPERS)] {
+        let error = set.render(name, &data(), &Env::default()).unwrap_err();
+        assert_eq!(
+            error.message,
+            format!(
+                "template: {name}:2:12: executing \"{name}\" at <{{{{template \"nope\"}}}}>: template \"nope\" not defined"
+            )
+        );
+        assert_eq!(error.file, Some(file));
+    }
+    let out = set.render("c/t.yaml", &data(), &Env::default()).unwrap();
+    assert_eq!(out.text, "hello");
+    let bad = "{{ if }}";
+    let first = set.add("a/bad.yaml", FILE, bad).unwrap_err();
+    let second = set.add("b/bad.yaml", HELPERS, bad).unwrap_err();
+    assert!(
+        first.message.starts_with("template: a/bad.yaml:1:"),
+        "{}",
+        first.message
+    );
+    assert!(
+        second.message.starts_with("template: b/bad.yaml:1:"),
+        "{}",
+        second.message
+    );
+    assert_eq!(second.file, Some(HELPERS));
+    let twice = "{{ tpl \"{{ .Values.s }}\" . }}{{ tpl \"{{ .Values.s }}\" . }}";
+    set.add("d/t.yaml", FILE, twice).unwrap();
+    let out = set.render("d/t.yaml", &data(), &Env::default()).unwrap();
+    assert_eq!(out.text, "hellohello");
+}
+
+#[test]
 fn later_definitions_replace_earlier_ones_unless_empty() {
     let mut set = TemplateSet::new(test_functions());
     set.add("a", FILE, "{{ define \"x\" }}first{{ end }}")
