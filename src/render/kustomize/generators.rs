@@ -1051,18 +1051,8 @@ fn whole_file(file: FileId, bytes: &[u8]) -> Span {
 /// Standard base64, cut as kustomize cuts it: once the text reaches 70
 /// characters, into lines of 70, each ending with a newline (the last too).
 fn base64_wrapped(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     const LINE: usize = 70;
-    let symbol = |n: u32| char::from(ALPHABET[(n & 63) as usize]);
-    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
-        encoded.push(symbol(n >> 18));
-        encoded.push(symbol(n >> 12));
-        encoded.push(if chunk.len() > 1 { symbol(n >> 6) } else { '=' });
-        encoded.push(if chunk.len() > 2 { symbol(n) } else { '=' });
-    }
+    let encoded = crate::source::base64::encode(bytes);
     if encoded.len() < LINE {
         return encoded;
     }

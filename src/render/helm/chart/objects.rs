@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use super::load::{Dependency, ImportValue, Maintainer, Metadata};
 use crate::render::helm::value::{GoObject, Map, Value};
+use crate::source::base64::encode as base64;
 use crate::source::yaml::{self, resolve_plain};
 
 /// The Kubernetes version `helm template` assumes without `--kube-version`.
@@ -515,27 +516,6 @@ fn glob_regex(pattern: &str) -> Result<String, String> {
 
 fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// A value after `key:` the way go-yaml v2 writes a string: a literal

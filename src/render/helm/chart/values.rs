@@ -475,25 +475,7 @@ mod tests {
         read_values(FileId(0), "values.yaml", text).unwrap().values
     }
 
-    pub(crate) fn to_json(value: &Value) -> String {
-        match value {
-            Value::Map(m) => {
-                let parts: Vec<String> = m
-                    .borrow()
-                    .iter()
-                    .map(|(k, v)| format!("{k:?}:{}", to_json(v)))
-                    .collect();
-                format!("{{{}}}", parts.join(","))
-            }
-            Value::List(items) => {
-                let parts: Vec<String> = items.iter().map(to_json).collect();
-                format!("[{}]", parts.join(","))
-            }
-            Value::String(s) => format!("{s:?}"),
-            Value::Nil => "null".to_string(),
-            other => other.to_string(),
-        }
-    }
+    use super::tests_support::to_json_text as to_json;
 
     #[test]
     fn yaml_values_are_read_through_json() {
